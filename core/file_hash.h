@@ -1,0 +1,12 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace spinemark::core {
+
+// Returns the lowercase hex SHA-256 of the file's bytes (as sha256sum prints it).
+// Throws std::runtime_error naming the file when it cannot be read.
+std::string sha256File(const std::filesystem::path& path);
+
+}  // namespace spinemark::core

@@ -1,0 +1,38 @@
+// A workspace: a folder of images (found recursively) and the folder of their annotations.
+#pragma once
+
+#include "core/image.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spinemark::core {
+
+struct WorkspaceImage {
+  std::filesystem::path path;  // absolute
+  std::string relativePath;    // relative to the workspace root, '/' separated
+  ImageFormat format = ImageFormat::Png;
+};
+
+struct Workspace {
+  std::filesystem::path root;
+  std::filesystem::path annotationsDir;  // default root / "annotations"
+  std::vector<WorkspaceImage> images;    // sorted by relativePath
+  std::vector<std::string> skipped;      // messages for folders or files that could not be read
+
+  // <annotationsDir>/<relative path>.json
+  std::filesystem::path annotationPath(const WorkspaceImage& image) const;
+};
+
+// Scans root recursively for DICOM, PNG and JPEG files (by content), skipping the annotations
+// folder and hidden entries. Unreadable folders are recorded in skipped, not thrown.
+// annotationsDir empty means root / "annotations".
+Workspace openWorkspace(const std::filesystem::path& root, const std::filesystem::path& annotationsDir = {});
+
+// Builds a workspace from explicit image files: the root is their deepest common folder.
+Workspace workspaceFromFiles(const std::vector<std::filesystem::path>& files,
+                             const std::filesystem::path& annotationsDir = {});
+
+}  // namespace spinemark::core

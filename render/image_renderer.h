@@ -1,0 +1,75 @@
+// Drawing an Image with window/level on the GPU. The image lives in 16-bit single-channel
+// textures (GL_R16), tiled when it exceeds GL_MAX_TEXTURE_SIZE; the fragment shader applies
+// window, MONOCHROME1 inversion, user invert and gamma exactly as core/window_level.h defines.
+// Every function here needs a current OpenGL 3.3 core context on the calling thread.
+#pragma once
+
+#include "core/image.h"
+#include "core/view_transform.h"
+#include "core/window_level.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace spinemark::render {
+
+// Loads GL entry points with glad for the current context. Returns false when the context is
+// older than OpenGL 3.3 core. Call once per context before anything else in this header.
+bool loadGl();
+
+// Returns "vendor / renderer / version" of the current context, for the log.
+std::string glDescription();
+
+class ImageTexture {
+ public:
+  explicit ImageTexture(const core::Image& image);
+  ~ImageTexture();
+  ImageTexture(const ImageTexture&) = delete;
+  ImageTexture& operator=(const ImageTexture&) = delete;
+
+  int width() const;
+  int height() const;
+  int tileCount() const;
+
+  struct Impl;
+  const Impl& impl() const { return *m_impl; }
+
+ private:
+  std::unique_ptr<Impl> m_impl;
+};
+
+struct DrawTarget {
+  int framebufferWidth = 0;   // device pixels
+  int framebufferHeight = 0;
+  double framebufferScale = 1.0;  // device pixels per logical window pixel (HiDPI)
+};
+
+class ImageRenderer {
+ public:
+  ImageRenderer();  // compiles and links the shader; throws std::runtime_error with the info log
+  ~ImageRenderer();
+  ImageRenderer(const ImageRenderer&) = delete;
+  ImageRenderer& operator=(const ImageRenderer&) = delete;
+
+  // Draws texture into the bound framebuffer. view maps image pixels to logical window pixels.
+  // Samples with nearest-neighbour at zoom >= 1 and trilinear mipmaps when zoomed out.
+  void draw(const ImageTexture& texture, const core::Image& image, const core::ViewTransform& view,
+            const core::DisplaySettings& settings, const DrawTarget& target);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Renders image at its native size through the same shader into an offscreen framebuffer and
+// returns 8-bit gray rows, top row first (width * height bytes).
+std::vector<std::uint8_t> renderNativeSize(const core::Image& image, const core::DisplaySettings& settings);
+
+// Writes 8-bit gray rows as PNG. Throws std::runtime_error naming the file on failure.
+void writeGrayPng(const std::filesystem::path& path, int width, int height, const std::vector<std::uint8_t>& gray);
+
+// Reads the bound framebuffer's RGB pixels (top row first) and writes them as PNG.
+void writeFramebufferPng(const std::filesystem::path& path, int width, int height);
+
+}  // namespace spinemark::render
