@@ -35,6 +35,8 @@ struct ImageIdentity {
   std::string sha256;          // hex digest of the file's bytes
   std::string sopInstanceUid;  // DICOM only
   PixelSpacing spacing;
+
+  bool operator==(const ImageIdentity&) const = default;
 };
 
 struct ImageAnnotation {

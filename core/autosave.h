@@ -2,6 +2,7 @@
 // worker thread writes them atomically, newest first, so the UI never waits on the disk.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -29,17 +30,37 @@ class AutosaveWorker {
 
   // Queues content for path. A newer submission for the same path replaces an unwritten one.
   void submit(const std::filesystem::path& path, std::string content);
-  // Blocks until every submission so far is written or has failed.
+  // Blocks until every submission so far is written or has failed. Entries that failed earlier are
+  // retried at once, and each remaining entry must fail again after flush began, so a full disk
+  // makes flush return with status().lastError set instead of blocking forever.
   void flush();
   SaveStatus status() const;
 
+  // Delay before a failed save is tried again, unless flush() or a new submission comes first.
+  static constexpr std::chrono::seconds RetryInterval{2};
+
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    std::string content;
+    unsigned long submission = 0;      // serial of the submit() that stored content
+    unsigned long failedAttempt = 0;   // serial of the newest failed attempt, 0 if none
+    bool failing = false;              // the newest attempt for this path failed (kept on replace)
+    Clock::time_point nextAttempt;
+  };
+
   void run();
+  std::map<std::filesystem::path, Entry>::iterator dueEntry(Clock::time_point now);
+  void attempt(std::unique_lock<std::mutex>& lock, const std::filesystem::path& path);
+  void finishAttempt(const std::filesystem::path& path, unsigned long submission, const std::string* error);
+  bool anyEntryFailing() const;
 
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::condition_variable m_idle;
-  std::map<std::filesystem::path, std::string> m_queue;
+  std::map<std::filesystem::path, Entry> m_queue;
+  unsigned long m_submissionSerial = 0;
+  unsigned long m_attemptSerial = 0;  // write attempts finished so far
   bool m_writing = false;
   bool m_stop = false;
   SaveStatus m_status;
