@@ -16,9 +16,15 @@ struct ExportReport {
 
 // Writes "image,vertebra,landmark,x,y" and one row per placed landmark of every annotation file
 // under annotationsDir, images in path order, vertebrae caudal to cranial, slots in order.
+// Files that cannot be read are listed in errors and skipped. Throws std::runtime_error when
+// annotationsDir is not a folder or when writing to out fails.
 ExportReport exportLandmarksCsv(const std::filesystem::path& annotationsDir, std::ostream& out);
 
 // Quotes a CSV field when it contains a comma, a quote or a line break (RFC 4180).
 std::string csvField(const std::string& value);
+
+// Formats a coordinate with std::to_chars: shortest text that parses back to the same double,
+// independent of the locale.
+std::string csvNumber(double value);
 
 }  // namespace spinemark::core

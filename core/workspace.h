@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spinemark::core {
@@ -26,12 +27,20 @@ struct Workspace {
   std::filesystem::path annotationPath(const WorkspaceImage& image) const;
 };
 
+// Natural sort order: runs of ASCII digits compare by numeric value, so "img2" sorts before
+// "img10"; everything else compares byte by byte. Equal-valued runs with different leading
+// zeros ("img02" and "img2") are ordered by plain byte comparison, so the order is total.
+bool naturalLess(std::string_view a, std::string_view b);
+
 // Scans root recursively for DICOM, PNG and JPEG files (by content), skipping the annotations
 // folder and hidden entries. Unreadable folders are recorded in skipped, not thrown.
-// annotationsDir empty means root / "annotations".
+// annotationsDir empty means root / "annotations". Folders reached twice through symbolic links
+// (loops included) are scanned once. Throws std::runtime_error when root is not a folder.
 Workspace openWorkspace(const std::filesystem::path& root, const std::filesystem::path& annotationsDir = {});
 
 // Builds a workspace from explicit image files: the root is their deepest common folder.
+// Missing and non-image files are recorded in skipped. Throws std::invalid_argument for an
+// empty list.
 Workspace workspaceFromFiles(const std::vector<std::filesystem::path>& files,
                              const std::filesystem::path& annotationsDir = {});
 
