@@ -9,7 +9,9 @@
 #include "core/window_level.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace spinemark::render {
@@ -20,6 +22,13 @@ bool loadGl();
 
 // Returns "vendor / renderer / version" of the current context, for the log.
 std::string glDescription();
+
+// Largest tile edge, in pixels, for ImageTexture tiles and renderNativeSize framebuffers:
+// min(GL_MAX_TEXTURE_SIZE, 4096), further capped by setMaxTileSizeForTesting.
+int maxTileSize();
+
+// Caps the tile edge so tests can exercise tiling with small images. 0 removes the cap.
+void setMaxTileSizeForTesting(int maxTileEdge);
 
 class ImageTexture {
  public:
@@ -53,7 +62,8 @@ class ImageRenderer {
   ImageRenderer& operator=(const ImageRenderer&) = delete;
 
   // Draws texture into the bound framebuffer. view maps image pixels to logical window pixels.
-  // Samples with nearest-neighbour at zoom >= 1 and trilinear mipmaps when zoomed out.
+  // Samples with nearest-neighbour when an image pixel covers at least one device pixel
+  // (view.zoom * target.framebufferScale >= 1) and with trilinear mipmaps below that.
   void draw(const ImageTexture& texture, const core::Image& image, const core::ViewTransform& view,
             const core::DisplaySettings& settings, const DrawTarget& target);
 
