@@ -1,0 +1,78 @@
+// The GUI: one GLFW window with Dear ImGui panels over the image canvas. Owns the view state
+// and the GL objects; all document state lives in core::Workbench.
+#pragma once
+
+#include "app/canvas.h"
+#include "app/input_router.h"
+#include "app/key_table.h"
+#include "app/panels.h"
+#include "app/script_player.h"
+#include "core/workbench.h"
+#include "render/image_renderer.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace spinemark::app {
+
+struct GuiOptions {
+  std::vector<std::filesystem::path> inputs;  // one workspace folder, or image files
+  std::filesystem::path annotationsDir;       // empty: <workspace>/annotations
+  std::string user;
+  core::Level startLevel = core::Level::L5;
+  std::filesystem::path script;               // empty: interactive
+  int windowWidth = 1400;
+  int windowHeight = 900;
+};
+
+// Runs the GUI until the window closes; returns the process exit code.
+int runGui(const GuiOptions& options);
+
+class Application {
+ public:
+  Application(const GuiOptions& options, std::unique_ptr<core::Workbench> workbench);
+  ~Application();
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  int run();
+
+  // Used by the script player.
+  InputRouter& input() { return m_input; }
+  Canvas& canvas() { return m_canvas; }
+  void requestScreenshot(const std::filesystem::path& path) { m_screenshotPath = path; }
+  void requestQuit();
+
+ private:
+  void createWindow();
+  void frame();
+  void layout();
+  void handleKeys(const std::vector<InputEvent>& events);
+  void runAction(Action action);
+  void syncImage();
+  void renderImage();
+  void takeScreenshot();
+  void adjustWindow(double widthFactor, double centerStepFraction);
+
+  GuiOptions m_options;
+  std::unique_ptr<core::Workbench> m_workbench;
+  GLFWwindow* m_window = nullptr;
+  InputRouter m_input;
+  Canvas m_canvas;
+  UiState m_ui;
+  std::unique_ptr<render::ImageRenderer> m_renderer;
+  std::unique_ptr<render::ImageTexture> m_texture;
+  std::optional<ScriptPlayer> m_script;
+  int m_shownIndex = -1;
+  int m_frameCount = 0;
+  std::optional<std::filesystem::path> m_screenshotPath;
+  bool m_quitConfirmed = false;
+  int m_exitCode = 0;
+};
+
+}  // namespace spinemark::app

@@ -1,0 +1,181 @@
+// spinemark entry point: the GUI by default, plus subcommands that need no window
+// (export, sample-workspace) or only an offscreen context (render).
+#include "app/application.h"
+#include "app/logging.h"
+#include "core/csv_export.h"
+#include "core/levels.h"
+#include "core/phantom.h"
+#include "core/workspace.h"
+#include "render/render_command.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace spinemark;
+
+std::string defaultUser()
+{
+  if (const passwd* entry = ::getpwuid(::getuid()); entry && entry->pw_name) {
+    return entry->pw_name;
+  }
+  const char* user = std::getenv("USER");
+  return user ? user : "unknown";
+}
+
+int runExport(const std::string& format, const std::filesystem::path& workspace,
+              const std::filesystem::path& annotations, const std::filesystem::path& out)
+{
+  if (format != "csv") {
+    std::cerr << "spinemark export: unsupported format '" << format << "'; use --format csv\n";
+    return 2;
+  }
+  const auto folder = annotations.empty() ? workspace / "annotations" : annotations;
+  if (!std::filesystem::is_directory(folder)) {
+    std::cerr << "spinemark export: annotation folder " << folder << " not found; annotate first or pass "
+              << "--annotations DIR\n";
+    return 1;
+  }
+  std::ofstream file;
+  if (!out.empty()) {
+    file.open(out, std::ios::binary);
+    if (!file) {
+      std::cerr << "spinemark export: cannot write " << out << "\n";
+      return 1;
+    }
+  }
+  std::ostream& stream = out.empty() ? std::cout : file;
+  const auto report = core::exportLandmarksCsv(folder, stream);
+  for (const auto& error : report.errors) {
+    std::cerr << "spinemark export: skipped " << error << "\n";
+  }
+  spdlog::debug("exported {} rows from {} files", report.rowsWritten, report.filesRead);
+  return report.errors.empty() ? 0 : 1;
+}
+
+int runSampleWorkspace(const std::filesystem::path& folder)
+{
+  try {
+    core::writeSampleWorkspace(folder);
+  } catch (const std::exception& error) {
+    std::cerr << "spinemark sample-workspace: " << error.what() << "\n";
+    return 1;
+  }
+  std::cout << "sample workspace written to " << folder.string() << "\n";
+  return 0;
+}
+
+core::Workspace openInputs(const app::GuiOptions& options)
+{
+  if (options.inputs.size() == 1 && std::filesystem::is_directory(options.inputs.front())) {
+    return core::openWorkspace(options.inputs.front(), options.annotationsDir);
+  }
+  return core::workspaceFromFiles(options.inputs, options.annotationsDir);
+}
+
+int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
+{
+  if (const auto level = core::parseLevel(startLevel)) {
+    options.startLevel = *level;
+  } else {
+    std::cerr << "spinemark: unknown start level '" << startLevel << "' (use L6..L1, T13..T1)\n";
+    return 2;
+  }
+  try {
+    auto workspace = openInputs(options);
+    spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
+                 workspace.images.size(), workspace.annotationsDir.string());
+    auto workbench = std::make_unique<core::Workbench>(
+        std::move(workspace), core::WorkbenchOptions{options.user, options.startLevel});
+    app::Application application(options, std::move(workbench));
+    return application.run();
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  CLI::App cli{"spinemark " SPINEMARK_VERSION ": landmark annotation of spine X-rays"};
+  cli.set_version_flag("--version", SPINEMARK_VERSION);
+  cli.require_subcommand(0, 1);
+
+  app::GuiOptions gui;
+  gui.user = defaultUser();
+  std::vector<std::string> inputs;
+  std::string startLevel = "L5";
+  std::string windowSize;
+  std::string logLevel = "info";
+  cli.add_option("inputs", inputs, "A workspace folder, or image files (DICOM, PNG, JPEG)");
+  cli.add_option("--annotations", gui.annotationsDir, "Folder for annotation files (default WORKSPACE/annotations)");
+  cli.add_option("--user", gui.user, "Annotator name recorded in the files (default: the OS user)");
+  cli.add_option("--start-level", startLevel, "First vertebra on a new image (default L5)");
+  cli.add_option("--script", gui.script, "Drive the GUI from an input script (see docs/scripting.md)");
+  cli.add_option("--window-size", windowSize, "Window size in logical pixels, WIDTHxHEIGHT (default 1400x900)");
+  cli.add_option("--log-level", logLevel, "trace, debug, info, warn, error (default info)");
+
+  auto* render = cli.add_subcommand("render", "Write an image at native size as the viewer shows it");
+  std::filesystem::path renderImage;
+  std::filesystem::path renderOut;
+  std::vector<double> renderWindow;
+  render->add_option("image", renderImage, "Image file")->required();
+  render->add_option("--out", renderOut, "Output PNG file")->required();
+  render->add_option("--window", renderWindow, "Window CENTER,WIDTH in modality units (default: the image's)")
+      ->delimiter(',')
+      ->expected(2);
+
+  auto* exportCommand = cli.add_subcommand("export", "Print a workspace's landmarks for machine learning");
+  std::string format = "csv";
+  std::filesystem::path exportWorkspace;
+  std::filesystem::path exportAnnotations;
+  std::filesystem::path exportOut;
+  exportCommand->add_option("--format", format, "Output format: csv")->required();
+  exportCommand->add_option("workspace", exportWorkspace, "Workspace folder")->required();
+  exportCommand->add_option("--annotations", exportAnnotations, "Annotation folder (default WORKSPACE/annotations)");
+  exportCommand->add_option("--out", exportOut, "Write to this file instead of standard output");
+
+  auto* sample = cli.add_subcommand("sample-workspace", "Write the synthetic phantom sample workspace");
+  std::filesystem::path sampleFolder;
+  sample->add_option("folder", sampleFolder, "Folder to create")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  const bool isGui = cli.get_subcommands().empty();
+  app::setUpLogging(isGui ? logLevel : (logLevel == "info" ? "warn" : logLevel), isGui);
+
+  if (render->parsed()) {
+    std::optional<core::Window> window;
+    if (renderWindow.size() == 2) {
+      window = core::Window{renderWindow[0], renderWindow[1]};
+    }
+    return render::runRenderCommand(renderImage, renderOut, window);
+  }
+  if (exportCommand->parsed()) {
+    return runExport(format, exportWorkspace, exportAnnotations, exportOut);
+  }
+  if (sample->parsed()) {
+    return runSampleWorkspace(sampleFolder);
+  }
+
+  if (inputs.empty()) {
+    std::cerr << "spinemark: give a workspace folder or image files (see --help)\n";
+    return 2;
+  }
+  for (const auto& input : inputs) {
+    gui.inputs.emplace_back(input);
+  }
+  if (!windowSize.empty() && std::sscanf(windowSize.c_str(), "%dx%d", &gui.windowWidth, &gui.windowHeight) != 2) {
+    std::cerr << "spinemark: invalid --window-size '" << windowSize << "' (use WIDTHxHEIGHT, e.g. 1400x900)\n";
+    return 2;
+  }
+  return runGuiCommand(std::move(gui), startLevel);
+}

@@ -1,0 +1,38 @@
+// ImGui panels drawn around the canvas. Each takes the model and view state by reference and
+// changes the model only through core calls.
+#pragma once
+
+#include "core/workbench.h"
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+
+namespace spinemark::app {
+
+class Canvas;
+
+struct ShownMessage {
+  core::UserMessage message;
+  std::chrono::steady_clock::time_point shownAt;
+  int id = 0;
+};
+
+struct UiState {
+  bool showHelp = false;
+  std::deque<ShownMessage> messages;
+  int nextMessageId = 1;
+  std::optional<int> requestedImage;  // set by the image list, opened by the application
+};
+
+inline constexpr float SidePanelWidth = 300.0f;
+inline constexpr float StatusBarHeight = 28.0f;
+
+void drawSidePanel(core::Workbench& workbench, UiState& ui, float height);
+void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, float width, float height);
+void drawHelp(UiState& ui);
+void drawMessages(UiState& ui, float displayWidth);
+void addMessages(UiState& ui, std::vector<core::UserMessage> messages);
+
+}  // namespace spinemark::app

@@ -1,0 +1,288 @@
+#include "core/workbench.h"
+
+#include "core/annotation_json.h"
+#include "core/file_hash.h"
+
+#include <spdlog/spdlog.h>
+
+#include <system_error>
+
+namespace spinemark::core {
+namespace {
+
+// Copies an annotation file that cannot be read next to itself, so that saving the image again
+// cannot destroy what it contained. Returns the copy's path, or empty when copying failed.
+std::filesystem::path keepInvalidCopy(const std::filesystem::path& path)
+{
+  std::string stamp = utcTimestamp();
+  for (char& c : stamp) {
+    if (c == ':') {
+      c = '-';
+    }
+  }
+  auto copy = path;
+  copy += ".invalid-" + stamp;
+  std::error_code error;
+  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::skip_existing, error);
+  return error ? std::filesystem::path() : copy;
+}
+
+int countComplete(const ImageAnnotation& annotation)
+{
+  int complete = 0;
+  for (const auto& [level, vertebra] : annotation.vertebrae) {
+    complete += vertebra.complete() ? 1 : 0;
+  }
+  return complete;
+}
+
+ImageProgress progressOf(const ImageAnnotation& annotation)
+{
+  if (annotation.vertebrae.empty()) {
+    return ImageProgress::NotStarted;
+  }
+  // NOTE: "complete" means every standard level from L5 to T1 has six points; images that end
+  // below T1 (a lumbar film, say) stay "in progress" until a workflow state marks them done.
+  for (auto level = std::optional<Level>(Level::L5); level; level = levelAbove(*level)) {
+    const auto found = annotation.vertebrae.find(*level);
+    if (found == annotation.vertebrae.end() || !found->second.complete()) {
+      return ImageProgress::InProgress;
+    }
+  }
+  return ImageProgress::Complete;
+}
+
+}  // namespace
+
+Orientation orientationFromHint(const OrientationHint& hint)
+{
+  Orientation orientation;
+  if (hint.view == ViewPosition::Unknown) {
+    return orientation;
+  }
+  orientation.source = Orientation::Source::Dicom;
+  if (hint.view == ViewPosition::Lateral) {
+    orientation.view = View::Lateral;
+    // +x towards posterior means anterior is on the image's left.
+    orientation.firstSideIsRightOrAnterior = hint.rowDirection != "A";
+  } else {
+    orientation.view = hint.view == ViewPosition::PA ? View::PA : View::AP;
+    // +x towards the patient's left means the patient's right is on the image's left.
+    orientation.firstSideIsRightOrAnterior = hint.rowDirection != "R";
+  }
+  return orientation;
+}
+
+Workbench::Workbench(Workspace workspace, WorkbenchOptions options)
+    : m_workspace(std::move(workspace)), m_options(std::move(options))
+{
+  m_progress.assign(m_workspace.images.size(), ImageProgress::NotStarted);
+  m_completed.assign(m_workspace.images.size(), 0);
+  scanProgress();
+  for (const auto& skipped : m_workspace.skipped) {
+    report(MessageSeverity::Warning, skipped);
+  }
+}
+
+Workbench::~Workbench()
+{
+  try {
+    saveNow();
+  } catch (const std::exception& error) {
+    spdlog::error("final save failed: {}", error.what());
+  }
+}
+
+void Workbench::scanProgress()
+{
+  for (std::size_t i = 0; i < m_workspace.images.size(); ++i) {
+    const auto path = m_workspace.annotationPath(m_workspace.images[i]);
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
+      continue;
+    }
+    try {
+      const auto annotation = readAnnotationFile(path);
+      m_progress[i] = progressOf(annotation);
+      m_completed[i] = countComplete(annotation);
+    } catch (const AnnotationFormatError& problem) {
+      spdlog::warn("{}", problem.what());
+      m_progress[i] = ImageProgress::InProgress;
+    }
+  }
+}
+
+std::filesystem::path Workbench::currentAnnotationPath() const
+{
+  if (m_currentIndex < 0) {
+    return {};
+  }
+  return m_workspace.annotationPath(m_workspace.images[static_cast<std::size_t>(m_currentIndex)]);
+}
+
+void Workbench::report(MessageSeverity severity, std::string text)
+{
+  if (severity == MessageSeverity::Error) {
+    spdlog::error("{}", text);
+  } else if (severity == MessageSeverity::Warning) {
+    spdlog::warn("{}", text);
+  } else {
+    spdlog::info("{}", text);
+  }
+  m_messages.push_back({severity, std::move(text)});
+}
+
+std::vector<UserMessage> Workbench::takeMessages()
+{
+  return std::exchange(m_messages, {});
+}
+
+ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image)
+{
+  ImageIdentity identity;
+  identity.relativePath = entry.relativePath;
+  identity.width = image.width;
+  identity.height = image.height;
+  identity.sha256 = sha256File(entry.path);
+  identity.sopInstanceUid = image.sopInstanceUid;
+  identity.spacing = image.spacing;
+
+  const auto path = m_workspace.annotationPath(entry);
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
+    try {
+      ImageAnnotation stored = readAnnotationFile(path);
+      if (!stored.image.sha256.empty() && stored.image.sha256 != identity.sha256) {
+        report(MessageSeverity::Warning, "The image file " + entry.relativePath +
+                                             " changed since its landmarks were saved (content hash differs); "
+                                             "check that the landmarks still fit before going on.");
+      }
+      stored.image = identity;
+      spdlog::info("loaded annotation {} ({} vertebrae)", path.string(), stored.vertebrae.size());
+      return stored;
+    } catch (const AnnotationFormatError& problem) {
+      const auto copy = keepInvalidCopy(path);
+      report(MessageSeverity::Error,
+             std::string(problem.what()) +
+                 (copy.empty() ? ". Could not copy it aside: move it away before editing this image."
+                               : ". A copy was kept as " + copy.filename().string() +
+                                     "; the image opens without landmarks."));
+    }
+  }
+
+  ImageAnnotation fresh;
+  fresh.image = identity;
+  fresh.orientation = orientationFromHint(image.orientation);
+  fresh.annotator = m_options.user;
+  fresh.created = utcTimestamp();
+  fresh.modified = fresh.created;
+  return fresh;
+}
+
+bool Workbench::openImage(int index)
+{
+  if (index < 0 || index >= static_cast<int>(m_workspace.images.size())) {
+    return false;
+  }
+  const auto& entry = m_workspace.images[static_cast<std::size_t>(index)];
+  std::unique_ptr<Image> image;
+  ImageAnnotation annotation;
+  try {
+    image = std::make_unique<Image>(loadImage(entry.path));
+    annotation = loadOrCreateAnnotation(entry, *image);
+  } catch (const std::exception& error) {
+    m_progress[static_cast<std::size_t>(index)] = ImageProgress::Unreadable;
+    report(MessageSeverity::Error, std::string(error.what()) + ". Skip to the next image or check the file.");
+    return false;
+  }
+
+  closeImage();
+  m_currentIndex = index;
+  m_image = std::move(image);
+  m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
+  m_session->setUser(m_options.user);
+  m_submittedRevision = m_session->revision();
+  spdlog::info("opened image {} ({}x{}, {})", entry.relativePath, m_image->width, m_image->height,
+               m_image->encoding);
+  for (const auto& notice : m_image->notices) {
+    report(MessageSeverity::Info, entry.relativePath + ": " + notice);
+  }
+  updateProgress();
+  return true;
+}
+
+bool Workbench::openNext()
+{
+  for (int index = m_currentIndex + 1; index < static_cast<int>(m_workspace.images.size()); ++index) {
+    if (openImage(index)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Workbench::openPrevious()
+{
+  for (int index = m_currentIndex - 1; index >= 0; --index) {
+    if (openImage(index)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Workbench::closeImage()
+{
+  if (m_session) {
+    submitSave();
+  }
+  m_session.reset();
+  m_image.reset();
+  m_currentIndex = -1;
+}
+
+bool Workbench::hasUnsavedChanges() const
+{
+  const auto status = m_autosave.status();
+  return status.pending || (m_session && m_session->revision() != m_submittedRevision);
+}
+
+void Workbench::submitSave()
+{
+  if (!m_session || m_session->revision() == m_submittedRevision) {
+    return;
+  }
+  m_autosave.submit(currentAnnotationPath(), toJson(m_session->annotation()));
+  m_submittedRevision = m_session->revision();
+  updateProgress();
+}
+
+void Workbench::updateProgress()
+{
+  if (!m_session) {
+    return;
+  }
+  const auto index = static_cast<std::size_t>(m_currentIndex);
+  m_progress[index] = progressOf(m_session->annotation());
+  m_completed[index] = countComplete(m_session->annotation());
+}
+
+void Workbench::tick(Clock::time_point now)
+{
+  if (!m_session || m_session->revision() == m_submittedRevision) {
+    return;
+  }
+  updateProgress();
+  if (now - m_lastSubmit >= m_options.autosaveDelay) {
+    submitSave();
+    m_lastSubmit = now;
+  }
+}
+
+void Workbench::saveNow()
+{
+  submitSave();
+  m_autosave.flush();
+}
+
+}  // namespace spinemark::core

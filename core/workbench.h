@@ -1,0 +1,96 @@
+// The annotation workflow over one workspace, without any GUI: which image is open, its decoded
+// pixels, its editing session, and when to autosave. The app draws it; tests drive it directly.
+#pragma once
+
+#include "core/annotation_session.h"
+#include "core/autosave.h"
+#include "core/image.h"
+#include "core/workspace.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spinemark::core {
+
+struct WorkbenchOptions {
+  std::string user;             // recorded as annotator
+  Level startLevel = Level::L5; // first vertebra on an image without landmarks
+  // Longest time an edit stays unsaved while the app runs.
+  std::chrono::milliseconds autosaveDelay{250};
+};
+
+enum class MessageSeverity { Info, Warning, Error };
+
+struct UserMessage {
+  MessageSeverity severity = MessageSeverity::Info;
+  std::string text;
+};
+
+enum class ImageProgress { NotStarted, InProgress, Complete, Unreadable };
+
+class Workbench {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Workbench(Workspace workspace, WorkbenchOptions options);
+  ~Workbench();  // saves pending edits
+
+  const Workspace& workspace() const { return m_workspace; }
+  const WorkbenchOptions& options() const { return m_options; }
+
+  // Opens image index: decodes it and loads or creates its annotation. On failure the previous
+  // image stays closed, a message names the file and the reason, and false is returned.
+  bool openImage(int index);
+  // Opens the next or previous image, skipping unreadable ones. Returns false at either end.
+  bool openNext();
+  bool openPrevious();
+
+  int currentIndex() const { return m_currentIndex; }
+  bool hasImage() const { return m_image != nullptr; }
+  const Image& image() const { return *m_image; }
+  AnnotationSession& session() { return *m_session; }
+  const AnnotationSession& session() const { return *m_session; }
+  std::filesystem::path currentAnnotationPath() const;
+
+  // Progress of every workspace image: from its annotation file until opened, then live.
+  ImageProgress progress(int index) const { return m_progress.at(static_cast<std::size_t>(index)); }
+  int completedVertebrae(int index) const { return m_completed.at(static_cast<std::size_t>(index)); }
+
+  // Submits the open annotation to the autosave worker when it changed and the delay passed.
+  void tick(Clock::time_point now);
+  // Submits any unsaved change and waits until it is written or has failed.
+  void saveNow();
+  SaveStatus saveStatus() const { return m_autosave.status(); }
+  bool hasUnsavedChanges() const;
+
+  // Messages for the user since the last call, oldest first.
+  std::vector<UserMessage> takeMessages();
+
+ private:
+  void closeImage();
+  void submitSave();
+  void scanProgress();
+  void updateProgress();
+  void report(MessageSeverity severity, std::string text);
+  ImageAnnotation loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image);
+
+  Workspace m_workspace;
+  WorkbenchOptions m_options;
+  AutosaveWorker m_autosave;
+  int m_currentIndex = -1;
+  std::unique_ptr<Image> m_image;
+  std::unique_ptr<AnnotationSession> m_session;
+  unsigned long m_submittedRevision = 0;
+  Clock::time_point m_lastSubmit{};
+  std::vector<ImageProgress> m_progress;
+  std::vector<int> m_completed;
+  std::vector<UserMessage> m_messages;
+};
+
+// Orientation preset from the file's header, or the default (AP, patient right on image left).
+Orientation orientationFromHint(const OrientationHint& hint);
+
+}  // namespace spinemark::core

@@ -1,0 +1,94 @@
+#include "app/gui_harness.h"
+
+#include <stb_image.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace spinemark::testing {
+namespace {
+
+std::string shellQuote(const std::string& text)
+{
+  std::string quoted = "'";
+  for (char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+}  // namespace
+
+RunResult runSpinemark(const std::vector<std::string>& args)
+{
+  const auto scratch = std::filesystem::temp_directory_path() /
+                       ("spinemark-run-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+  std::string command = shellQuote(SPINEMARK_EXECUTABLE);
+  for (const auto& arg : args) {
+    command += " " + shellQuote(arg);
+  }
+  const std::string outPath = scratch.string() + ".out";
+  const std::string errPath = scratch.string() + ".err";
+  command += " >" + shellQuote(outPath) + " 2>" + shellQuote(errPath) + " </dev/null";
+
+  RunResult result;
+  const int status = std::system(command.c_str());
+  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.stdoutText = readText(outPath);
+  result.output = result.stdoutText + readText(errPath);
+  std::filesystem::remove(outPath);
+  std::filesystem::remove(errPath);
+  return result;
+}
+
+bool haveDisplay()
+{
+  const char* display = std::getenv("DISPLAY");
+  return display && *display;
+}
+
+RgbImage readRgbPng(const std::filesystem::path& path)
+{
+  RgbImage image;
+  int channels = 0;
+  unsigned char* data = stbi_load(path.string().c_str(), &image.width, &image.height, &channels, 3);
+  if (!data) {
+    throw std::runtime_error("cannot read PNG " + path.string());
+  }
+  image.rgb.assign(data, data + static_cast<std::size_t>(image.width) * image.height * 3);
+  stbi_image_free(data);
+  return image;
+}
+
+int countColor(const RgbImage& image, std::uint8_t r, std::uint8_t g, std::uint8_t b, int tolerance)
+{
+  int count = 0;
+  for (std::size_t i = 0; i + 2 < image.rgb.size(); i += 3) {
+    if (std::abs(image.rgb[i] - r) <= tolerance && std::abs(image.rgb[i + 1] - g) <= tolerance &&
+        std::abs(image.rgb[i + 2] - b) <= tolerance) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+void writeText(const std::filesystem::path& path, const std::string& text)
+{
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+}
+
+std::string readText(const std::filesystem::path& path)
+{
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace spinemark::testing
