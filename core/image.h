@@ -89,6 +89,22 @@ inline constexpr int MaxImageDimension = 32768;
 
 // Detects the format from the file's bytes (not its extension) and decodes it.
 // Throws ImageLoadError.
+//
+// DICOM: every transfer syntax GDCM decodes, with or without the 128-byte preamble and file
+// meta header. Bits above Bits Stored are masked off (and the sign extended when Pixel
+// Representation is 1). Rescale Slope/Intercept or a Modality LUT Sequence define the modality
+// values. The default window is the first Window Center/Width; else one spanning the input range
+// of a VOI LUT Sequence; else histogramWindow. A header window that misses every value present
+// stays in headerWindow, but the histogram window becomes the default, with a notice.
+// Multi-frame files keep the first frame; colour files become luminance; both add a notice.
+// MONOCHROME1 pixels are not inverted here because displayValue inverts after the window.
+//
+// PNG and JPEG (through stb_image): colour and palette images become Rec. 601 luma
+// (0.299 R + 0.587 G + 0.114 B), and an alpha channel is ignored. 8-bit images get the window
+// that maps 0..255 exactly to 0..1 (center 128, width 256 under the DICOM linear function), so
+// they look as in any image viewer. 16-bit PNGs get histogramWindow. A JPEG's EXIF Orientation
+// (values 2 to 8) is applied to the pixels, with a notice, so landmarks are stored in the frame
+// the annotator sees.
 Image loadImage(const std::filesystem::path& path);
 
 // Returns the format the file's first bytes indicate, or nullopt for anything else.

@@ -1,0 +1,611 @@
+// DICOM decoding through GDCM (gdcm::ImageReader), for every transfer syntax GDCM decodes:
+// uncompressed little/big endian, RLE, JPEG baseline/extended/lossless, JPEG-LS and JPEG 2000.
+// Files without the preamble and file meta header are read as implicit VR little endian.
+// Supported photometric interpretations: MONOCHROME1/2, RGB and YBR_FULL (shown as luminance).
+// NOTE: PALETTE COLOR and uncompressed YBR_FULL_422 are rejected, not converted.
+// NOTE: High Bit is assumed to be Bits Stored - 1, as in nearly every file in practice.
+#include "core/image_loaders.h"
+
+#include "core/window_level.h"
+
+#include <gdcmDataSet.h>
+#include <gdcmImageReader.h>
+#include <gdcmSequenceOfItems.h>
+#include <gdcmTransferSyntax.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <string_view>
+
+namespace spinemark::core::detail {
+
+namespace {
+
+// Largest decoded pixel buffer (all frames, as GDCM returns them) accepted before decoding.
+// 4 GiB allows one frame of MaxImageDimension squared at 32 bits per sample.
+constexpr unsigned long long MaxDecodedBytes = 4ull << 30;
+
+// ---------------------------------------------------------------------------------------------
+// Header values. Only the tags named here are read, and none of them identifies the patient.
+
+namespace tags {
+const gdcm::Tag SopInstanceUid(0x0008, 0x0018);
+const gdcm::Tag ImagerPixelSpacing(0x0018, 0x1164);
+const gdcm::Tag ViewPosition(0x0018, 0x5101);
+const gdcm::Tag PatientOrientation(0x0020, 0x0020);
+const gdcm::Tag PixelSpacing(0x0028, 0x0030);
+const gdcm::Tag WindowCenter(0x0028, 0x1050);
+const gdcm::Tag WindowWidth(0x0028, 0x1051);
+const gdcm::Tag RescaleIntercept(0x0028, 0x1052);
+const gdcm::Tag RescaleSlope(0x0028, 0x1053);
+const gdcm::Tag ModalityLutSequence(0x0028, 0x3000);
+const gdcm::Tag LutDescriptor(0x0028, 0x3002);
+const gdcm::Tag LutData(0x0028, 0x3006);
+const gdcm::Tag VoiLutSequence(0x0028, 0x3010);
+const gdcm::Tag PixelData(0x7FE0, 0x0010);
+}  // namespace tags
+
+std::string readString(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
+{
+  if (!dataSet.FindDataElement(tag)) {
+    return {};
+  }
+  const gdcm::DataElement& element = dataSet.GetDataElement(tag);
+  const gdcm::ByteValue* value = element.GetByteValue();
+  if (element.IsEmpty() || !value) {
+    return {};
+  }
+  std::string text(value->GetPointer(), value->GetLength());
+  // DICOM pads strings to an even length with a space (or NUL for UIDs).
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\0')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::string_view trimSpaces(std::string_view text)
+{
+  while (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// Parses a multi-valued Decimal String ("0.2\0.2"). Returns an empty vector when any value is
+// not a finite number, so a damaged field counts as absent.
+std::vector<double> parseDecimals(const std::string& text)
+{
+  std::vector<double> values;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const std::size_t end = std::min(text.find('\\', start), text.size());
+    std::string_view field = trimSpaces(std::string_view(text).substr(start, end - start));
+    if (!field.empty() && field.front() == '+') {
+      field.remove_prefix(1);  // from_chars rejects a leading plus, which DS allows
+    }
+    double value = 0.0;
+    const auto [rest, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+    if (error != std::errc() || rest != field.data() + field.size() || !std::isfinite(value)) {
+      return {};
+    }
+    values.push_back(value);
+    start = end + 1;
+  }
+  return values;
+}
+
+std::optional<double> readDecimal(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
+{
+  const std::vector<double> values = parseDecimals(readString(dataSet, tag));
+  if (values.empty()) {
+    return std::nullopt;
+  }
+  return values.front();
+}
+
+// Row and column spacing, or nullopt when missing or degenerate (zero, negative, "0.000\0.000").
+std::optional<PixelSpacing> readSpacing(const gdcm::DataSet& dataSet, const gdcm::Tag& tag, SpacingSource source)
+{
+  const std::vector<double> values = parseDecimals(readString(dataSet, tag));
+  if (values.size() < 2 || values[0] <= 0.0 || values[1] <= 0.0) {
+    return std::nullopt;
+  }
+  return PixelSpacing{values[0], values[1], source};
+}
+
+PixelSpacing readPixelSpacing(const gdcm::DataSet& dataSet)
+{
+  if (auto spacing = readSpacing(dataSet, tags::PixelSpacing, SpacingSource::PixelSpacing)) {
+    return *spacing;
+  }
+  if (auto spacing = readSpacing(dataSet, tags::ImagerPixelSpacing, SpacingSource::ImagerPixelSpacing)) {
+    return *spacing;
+  }
+  return {};
+}
+
+OrientationHint readOrientation(const gdcm::DataSet& dataSet)
+{
+  OrientationHint hint;
+  const std::string view = std::string(trimSpaces(readString(dataSet, tags::ViewPosition)));
+  if (view == "AP") {
+    hint.view = ViewPosition::AP;
+  } else if (view == "PA") {
+    hint.view = ViewPosition::PA;
+  } else if (view == "LL" || view == "RL" || view == "LATERAL") {
+    hint.view = ViewPosition::Lateral;
+  }
+  const std::string orientation = std::string(trimSpaces(readString(dataSet, tags::PatientOrientation)));
+  if (!orientation.empty() && std::string_view("LRAPHF").find(orientation.front()) != std::string_view::npos) {
+    hint.rowDirection = std::string(1, orientation.front());
+  }
+  return hint;
+}
+
+std::optional<Window> readHeaderWindow(const gdcm::DataSet& dataSet)
+{
+  const std::vector<double> centers = parseDecimals(readString(dataSet, tags::WindowCenter));
+  const std::vector<double> widths = parseDecimals(readString(dataSet, tags::WindowWidth));
+  if (centers.empty() || widths.empty() || widths.front() <= 0.0) {
+    return std::nullopt;
+  }
+  return Window{centers.front(), widths.front()};
+}
+
+std::uint32_t readLength(const char* bytes, bool bigEndian)
+{
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes);
+  if (bigEndian) {
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+  }
+  return (std::uint32_t{b[3]} << 24) | (std::uint32_t{b[2]} << 16) | (std::uint32_t{b[1]} << 8) | b[0];
+}
+
+// Offset just past the uncompressed Pixel Data element whose value length is valueLength, or
+// nullopt when its header is not found in the bytes.
+std::optional<std::uint64_t> pixelDataEnd(const std::vector<std::uint8_t>& file, std::uint32_t valueLength,
+                                          bool bigEndian, bool explicitVr)
+{
+  const std::string tagBytes = bigEndian ? std::string("\x7F\xE0\x00\x10", 4) : std::string("\xE0\x7F\x10\x00", 4);
+  // Explicit VR OB/OW: tag, VR, 2 reserved bytes, 4-byte length. Implicit VR: tag, 4-byte length.
+  const std::size_t lengthOffset = explicitVr ? 8 : 4;
+  const char* begin = reinterpret_cast<const char*>(file.data());
+  const char* end = begin + file.size();
+  const std::boyer_moore_horspool_searcher searcher(tagBytes.begin(), tagBytes.end());
+  for (const char* at = std::search(begin, end, searcher); at != end; at = std::search(at + 1, end, searcher)) {
+    if (static_cast<std::size_t>(end - at) >= lengthOffset + 4 &&
+        readLength(at + lengthOffset, bigEndian) == valueLength) {
+      return static_cast<std::uint64_t>(at - begin) + lengthOffset + 4 + valueLength;
+    }
+  }
+  return std::nullopt;
+}
+
+// GDCM pads a truncated uncompressed Pixel Data element with zeros instead of failing, so the
+// file itself must show that the whole value is present. Encapsulated data fails in the codec.
+void checkPixelDataComplete(const std::filesystem::path& path, const gdcm::DataSet& dataSet,
+                            const gdcm::TransferSyntax& syntax)
+{
+  if (syntax.IsEncapsulated() || !dataSet.FindDataElement(tags::PixelData)) {
+    return;
+  }
+  const gdcm::VL valueLength = dataSet.GetDataElement(tags::PixelData).GetVL();
+  if (valueLength.IsUndefined()) {
+    return;
+  }
+  const std::vector<std::uint8_t> file = readFileBytes(path);
+  const bool bigEndian = syntax.GetSwapCode() == gdcm::SwapCode::BigEndian;
+  const std::optional<std::uint64_t> end =
+      pixelDataEnd(file, static_cast<std::uint32_t>(valueLength), bigEndian, syntax.IsExplicit());
+  if (end && *end > file.size()) {
+    throw ImageLoadError(path, "the Pixel Data is truncated: the file ends " + std::to_string(*end - file.size()) +
+                                   " bytes before the end of the declared pixel values");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookup tables (PS3.3 C.11.1 Modality LUT and C.11.2 VOI LUT).
+
+struct LookupTable {
+  std::int64_t firstMapped = 0;  // input value mapped to entries[0]
+  int bits = 16;
+  std::vector<std::uint16_t> entries;
+
+  std::uint16_t map(std::int64_t input) const
+  {
+    const std::int64_t index = std::clamp<std::int64_t>(input - firstMapped, 0, std::ssize(entries) - 1);
+    return entries[static_cast<std::size_t>(index)];
+  }
+};
+
+// Reads the first item's LUT Descriptor and LUT Data. GDCM holds binary values in host order.
+std::optional<LookupTable> readLookupTable(const gdcm::DataSet& dataSet, const gdcm::Tag& sequenceTag,
+                                           bool signedInput)
+{
+  if (!dataSet.FindDataElement(sequenceTag)) {
+    return std::nullopt;
+  }
+  gdcm::SmartPointer<gdcm::SequenceOfItems> sequence = dataSet.GetDataElement(sequenceTag).GetValueAsSQ();
+  if (!sequence || sequence->GetNumberOfItems() < 1) {
+    return std::nullopt;
+  }
+  const gdcm::DataSet& item = sequence->GetItem(1).GetNestedDataSet();
+  if (!item.FindDataElement(tags::LutDescriptor) || !item.FindDataElement(tags::LutData)) {
+    return std::nullopt;
+  }
+  const gdcm::ByteValue* descriptor = item.GetDataElement(tags::LutDescriptor).GetByteValue();
+  const gdcm::ByteValue* data = item.GetDataElement(tags::LutData).GetByteValue();
+  if (!descriptor || descriptor->GetLength() < 6 || !data) {
+    return std::nullopt;
+  }
+  std::uint16_t fields[3] = {};
+  std::memcpy(fields, descriptor->GetPointer(), sizeof fields);
+
+  LookupTable table;
+  // An entry count of 0 means 65536 entries. The first mapped value is signed when the
+  // pixels are.
+  const std::size_t count = fields[0] == 0 ? 65536 : fields[0];
+  table.firstMapped = signedInput ? static_cast<std::int16_t>(fields[1]) : fields[1];
+  table.bits = fields[2];
+  table.entries.resize(count);
+  if (data->GetLength() >= count * 2) {
+    std::memcpy(table.entries.data(), data->GetPointer(), count * 2);
+  } else if (data->GetLength() >= count) {
+    // 8-bit entries packed one per byte, as some writers store them.
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data->GetPointer());
+    std::copy(bytes, bytes + count, table.entries.begin());
+  } else {
+    return std::nullopt;
+  }
+  return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pixel layout and sample conversion.
+
+struct SampleLayout {
+  int bitsAllocated = 16;
+  int bitsStored = 16;
+  bool isSigned = false;
+  int samplesPerPixel = 1;
+  bool planar = false;
+};
+
+// Keeps the Bits Stored low bits of a stored word and sign-extends them for signed pixels, so
+// garbage in the unused high bits (overlays in old files) never reaches the values.
+struct BitsStoredDecoder {
+  std::uint64_t mask = 0;
+  std::uint64_t signBit = 0;
+  bool isSigned = false;
+
+  explicit BitsStoredDecoder(const SampleLayout& layout)
+      : mask((std::uint64_t{1} << layout.bitsStored) - 1),
+        signBit(std::uint64_t{1} << (layout.bitsStored - 1)),
+        isSigned(layout.isSigned)
+  {
+  }
+
+  std::int64_t decode(std::uint64_t word) const
+  {
+    const std::uint64_t bits = word & mask;
+    if (isSigned && (bits & signBit)) {
+      return static_cast<std::int64_t>(bits) - static_cast<std::int64_t>(mask + 1);
+    }
+    return static_cast<std::int64_t>(bits);
+  }
+};
+
+template <typename Word>
+std::vector<std::int64_t> readRawFrame(const char* buffer, std::size_t sampleCount, const SampleLayout& layout)
+{
+  const BitsStoredDecoder decoder(layout);
+  std::vector<std::int64_t> raw(sampleCount);
+  for (std::size_t i = 0; i < sampleCount; ++i) {
+    Word word;
+    std::memcpy(&word, buffer + i * sizeof(Word), sizeof(Word));
+    raw[i] = decoder.decode(word);
+  }
+  return raw;
+}
+
+struct RawFrame {
+  std::vector<std::int64_t> values;  // one per pixel, after colour reduction
+  std::int64_t minValue = 0;
+  std::int64_t maxValue = 0;
+};
+
+// Reduces colour pixels to one value each: Rec. 601 luma for RGB, the Y component for YBR_FULL.
+std::vector<std::int64_t> reduceToLuminance(const std::vector<std::int64_t>& samples, std::size_t pixelCount,
+                                            const SampleLayout& layout, bool isYbr)
+{
+  std::vector<std::int64_t> luminance(pixelCount);
+  const std::size_t channelStride = layout.planar ? pixelCount : 1;
+  const std::size_t pixelStride = layout.planar ? 1 : static_cast<std::size_t>(layout.samplesPerPixel);
+  for (std::size_t i = 0; i < pixelCount; ++i) {
+    const std::int64_t* first = samples.data() + i * pixelStride;
+    if (isYbr) {
+      luminance[i] = first[0];
+    } else {
+      const std::int64_t weighted = 299 * first[0] + 587 * first[channelStride] + 114 * first[2 * channelStride];
+      luminance[i] = (weighted + 500) / 1000;
+    }
+  }
+  return luminance;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading steps.
+
+std::string transferSyntaxName(const gdcm::TransferSyntax& syntax)
+{
+  switch (static_cast<gdcm::TransferSyntax::TSType>(syntax)) {
+    case gdcm::TransferSyntax::ImplicitVRLittleEndian:
+      return "uncompressed (implicit VR little endian)";
+    case gdcm::TransferSyntax::ExplicitVRLittleEndian:
+      return "uncompressed (explicit VR little endian)";
+    case gdcm::TransferSyntax::ExplicitVRBigEndian:
+      return "uncompressed (explicit VR big endian)";
+    case gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian:
+      return "deflated (explicit VR little endian)";
+    case gdcm::TransferSyntax::RLELossless:
+      return "RLE lossless";
+    case gdcm::TransferSyntax::JPEGBaselineProcess1:
+      return "JPEG baseline";
+    case gdcm::TransferSyntax::JPEGExtendedProcess2_4:
+      return "JPEG extended (lossy)";
+    case gdcm::TransferSyntax::JPEGLosslessProcess14:
+      return "JPEG lossless";
+    case gdcm::TransferSyntax::JPEGLosslessProcess14_1:
+      return "JPEG lossless (first-order prediction)";
+    case gdcm::TransferSyntax::JPEGLSLossless:
+      return "JPEG-LS lossless";
+    case gdcm::TransferSyntax::JPEGLSNearLossless:
+      return "JPEG-LS near-lossless";
+    case gdcm::TransferSyntax::JPEG2000Lossless:
+      return "JPEG 2000 lossless";
+    case gdcm::TransferSyntax::JPEG2000:
+      return "JPEG 2000";
+    default: {
+      const char* name = gdcm::TransferSyntax::GetTSString(static_cast<gdcm::TransferSyntax::TSType>(syntax));
+      return name ? name : "unknown transfer syntax";
+    }
+  }
+}
+
+SampleLayout readLayout(const std::filesystem::path& path, const gdcm::Image& image)
+{
+  const gdcm::PixelFormat& format = image.GetPixelFormat();
+  SampleLayout layout;
+  layout.bitsAllocated = format.GetBitsAllocated();
+  layout.bitsStored = format.GetBitsStored();
+  layout.isSigned = format.GetPixelRepresentation() == 1;
+  layout.samplesPerPixel = format.GetSamplesPerPixel();
+  layout.planar = image.GetPlanarConfiguration() == 1;
+  if (layout.bitsAllocated != 8 && layout.bitsAllocated != 16 && layout.bitsAllocated != 32) {
+    throw ImageLoadError(path, "Bits Allocated " + std::to_string(layout.bitsAllocated) +
+                                   " is not supported (only 8, 16 and 32)");
+  }
+  if (layout.bitsStored < 1 || layout.bitsStored > layout.bitsAllocated) {
+    // Some writers leave Bits Stored out or wrong; the allocated size is then the safe reading.
+    layout.bitsStored = layout.bitsAllocated;
+  }
+  if (layout.samplesPerPixel != 1 && layout.samplesPerPixel != 3) {
+    throw ImageLoadError(path, "Samples per Pixel " + std::to_string(layout.samplesPerPixel) +
+                                   " is not supported (only 1 and 3)");
+  }
+  return layout;
+}
+
+// Rejects sizes that cannot be a radiograph before GDCM allocates or decodes anything.
+void checkDeclaredSize(const std::filesystem::path& path, const gdcm::Image& image, const SampleLayout& layout,
+                       unsigned long long frameCount)
+{
+  checkDimensions(path, image.GetColumns(), image.GetRows());
+  const unsigned long long bytes = static_cast<unsigned long long>(image.GetColumns()) * image.GetRows() *
+                                   frameCount * static_cast<unsigned long long>(layout.samplesPerPixel) *
+                                   static_cast<unsigned long long>(layout.bitsAllocated / 8);
+  if (frameCount < 1 || bytes > MaxDecodedBytes) {
+    throw ImageLoadError(path, "declared size of " + std::to_string(frameCount) + " frames of " +
+                                   std::to_string(image.GetColumns()) + "x" + std::to_string(image.GetRows()) +
+                                   " pixels exceeds the 4 GiB decoding limit");
+  }
+}
+
+bool isYbrPhotometric(const gdcm::PhotometricInterpretation& photometric)
+{
+  return photometric == gdcm::PhotometricInterpretation::YBR_FULL;
+}
+
+void checkPhotometric(const std::filesystem::path& path, const gdcm::PhotometricInterpretation& photometric,
+                      const SampleLayout& layout)
+{
+  using PI = gdcm::PhotometricInterpretation;
+  const bool monochrome = photometric == PI::MONOCHROME1 || photometric == PI::MONOCHROME2;
+  const bool colour = photometric == PI::RGB || photometric == PI::YBR_FULL;
+  if ((layout.samplesPerPixel == 1 && monochrome) || (layout.samplesPerPixel == 3 && colour)) {
+    return;
+  }
+  const char* name = PI::GetPIString(photometric);
+  throw ImageLoadError(path, std::string("photometric interpretation ") + (name ? name : "(unknown)") + " with " +
+                                 std::to_string(layout.samplesPerPixel) +
+                                 " samples per pixel is not supported; convert the file to MONOCHROME2 or RGB");
+}
+
+std::vector<char> decodePixelData(const std::filesystem::path& path, const gdcm::Image& image,
+                                  const std::string& encoding)
+{
+  std::vector<char> buffer(image.GetBufferLength());
+  if (buffer.empty() || !image.GetBuffer(buffer.data())) {
+    throw ImageLoadError(path, "GDCM could not decode the pixel data (" + encoding +
+                                   "); the file may be truncated or use an unsupported codec variant");
+  }
+  return buffer;
+}
+
+RawFrame readFirstFrame(const std::vector<char>& buffer, const gdcm::Image& image, const SampleLayout& layout)
+{
+  const std::size_t pixelCount = static_cast<std::size_t>(image.GetColumns()) * image.GetRows();
+  const std::size_t sampleCount = pixelCount * static_cast<std::size_t>(layout.samplesPerPixel);
+  RawFrame frame;
+  switch (layout.bitsAllocated) {
+    case 8:
+      frame.values = readRawFrame<std::uint8_t>(buffer.data(), sampleCount, layout);
+      break;
+    case 16:
+      frame.values = readRawFrame<std::uint16_t>(buffer.data(), sampleCount, layout);
+      break;
+    default:
+      frame.values = readRawFrame<std::uint32_t>(buffer.data(), sampleCount, layout);
+      break;
+  }
+  if (layout.samplesPerPixel == 3) {
+    frame.values = reduceToLuminance(frame.values, pixelCount, layout,
+                                     isYbrPhotometric(image.GetPhotometricInterpretation()));
+  }
+  const auto [low, high] = std::minmax_element(frame.values.begin(), frame.values.end());
+  frame.minValue = *low;
+  frame.maxValue = *high;
+  return frame;
+}
+
+// Stores raw values through the Modality LUT: samples are the LUT outputs, which are the
+// modality values themselves.
+void mapThroughLut(Image& image, const RawFrame& frame, const LookupTable& table)
+{
+  image.pixels.resize(frame.values.size());
+  std::transform(frame.values.begin(), frame.values.end(), image.pixels.begin(),
+                 [&table](std::int64_t raw) { return table.map(raw); });
+  image.valueScale = 1.0;
+  image.valueOffset = 0.0;
+  image.bitsStored = table.bits;
+}
+
+// Stores raw values so that modality = p * valueScale + valueOffset = raw * slope + intercept.
+// Unsigned values up to 16 bits are kept as they are. Others are shifted by the smallest raw
+// value, and ranges wider than 16 bits are quantised with a notice.
+void mapRescaled(Image& image, const RawFrame& frame, double slope, double intercept)
+{
+  image.pixels.resize(frame.values.size());
+  const std::int64_t range = frame.maxValue - frame.minValue;
+  if (frame.minValue >= 0 && frame.maxValue <= 0xFFFF) {
+    std::copy(frame.values.begin(), frame.values.end(), image.pixels.begin());
+    image.valueScale = slope;
+    image.valueOffset = intercept;
+  } else if (range <= 0xFFFF) {
+    const std::int64_t shift = frame.minValue;
+    std::transform(frame.values.begin(), frame.values.end(), image.pixels.begin(),
+                   [shift](std::int64_t raw) { return static_cast<std::uint16_t>(raw - shift); });
+    image.valueScale = slope;
+    image.valueOffset = intercept + slope * static_cast<double>(shift);
+  } else {
+    const double step = static_cast<double>(range) / 65535.0;
+    const std::int64_t shift = frame.minValue;
+    std::transform(frame.values.begin(), frame.values.end(), image.pixels.begin(), [shift, step](std::int64_t raw) {
+      return static_cast<std::uint16_t>(std::lround(static_cast<double>(raw - shift) / step));
+    });
+    image.valueScale = slope * step;
+    image.valueOffset = intercept + slope * static_cast<double>(shift);
+    image.notices.push_back("values span more than 16 bits and were quantised to 65536 levels");
+  }
+}
+
+// The window a VOI LUT covers: its input range, first mapped value to the last, in modality units.
+Window windowFromVoiLut(const LookupTable& table)
+{
+  const double low = static_cast<double>(table.firstMapped);
+  const double high = low + static_cast<double>(table.entries.size()) - 1.0;
+  return Window{(low + high) / 2.0 + 0.5, high - low + 1.0};
+}
+
+bool windowMissesValues(const Window& window, const Image& image)
+{
+  const double low = window.center - 0.5 - (window.width - 1.0) / 2.0;
+  const double high = window.center - 0.5 + (window.width - 1.0) / 2.0;
+  return high < image.minValue || low > image.maxValue;
+}
+
+void chooseDefaultWindow(Image& image, const std::optional<LookupTable>& voiLut)
+{
+  if (image.headerWindow && windowMissesValues(*image.headerWindow, image)) {
+    image.defaultWindow = histogramWindow(image);
+    image.notices.push_back("the stored window misses every pixel value, so a window from the histogram is shown");
+  } else if (image.headerWindow) {
+    image.defaultWindow = *image.headerWindow;
+  } else if (voiLut) {
+    image.defaultWindow = windowFromVoiLut(*voiLut);
+  } else {
+    image.defaultWindow = histogramWindow(image);
+  }
+}
+
+unsigned long long frameCountOf(const gdcm::Image& image)
+{
+  return image.GetNumberOfDimensions() >= 3 ? image.GetDimension(2) : 1;
+}
+
+}  // namespace
+
+Image loadDicomImage(const std::filesystem::path& path)
+{
+  gdcm::ImageReader reader;
+  reader.SetFileName(path.c_str());
+  if (!reader.Read()) {
+    throw ImageLoadError(path, "GDCM could not read a DICOM image from the file (damaged, truncated, "
+                               "or without Pixel Data)");
+  }
+  const gdcm::Image& source = reader.GetImage();
+  const gdcm::DataSet& dataSet = reader.GetFile().GetDataSet();
+  const SampleLayout layout = readLayout(path, source);
+  const unsigned long long frameCount = frameCountOf(source);
+  checkDeclaredSize(path, source, layout, frameCount);
+  checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
+  checkPixelDataComplete(path, dataSet, source.GetTransferSyntax());
+
+  Image image;
+  image.format = ImageFormat::Dicom;
+  image.encoding = transferSyntaxName(source.GetTransferSyntax());
+  image.width = static_cast<int>(source.GetColumns());
+  image.height = static_cast<int>(source.GetRows());
+  image.bitsStored = layout.bitsStored;
+  image.photometric = source.GetPhotometricInterpretation() == gdcm::PhotometricInterpretation::MONOCHROME1
+                          ? Photometric::Monochrome1
+                          : Photometric::Monochrome2;
+
+  const std::vector<char> buffer = decodePixelData(path, source, image.encoding);
+  const RawFrame frame = readFirstFrame(buffer, source, layout);
+  const std::optional<LookupTable> modalityLut = readLookupTable(dataSet, tags::ModalityLutSequence, layout.isSigned);
+  if (modalityLut) {
+    mapThroughLut(image, frame, *modalityLut);
+  } else {
+    mapRescaled(image, frame, readDecimal(dataSet, tags::RescaleSlope).value_or(1.0),
+                readDecimal(dataSet, tags::RescaleIntercept).value_or(0.0));
+  }
+  setValueRange(image);
+
+  if (frameCount > 1) {
+    image.notices.push_back("first of " + std::to_string(frameCount) + " frames shown");
+  }
+  if (layout.samplesPerPixel == 3) {
+    image.notices.push_back("colour image shown as luminance");
+  }
+  image.headerWindow = readHeaderWindow(dataSet);
+  // The VOI LUT input is in modality units, whatever the sign of the stored pixels.
+  chooseDefaultWindow(image, readLookupTable(dataSet, tags::VoiLutSequence, image.minValue < 0.0));
+  image.spacing = readPixelSpacing(dataSet);
+  image.orientation = readOrientation(dataSet);
+  image.sopInstanceUid = readString(dataSet, tags::SopInstanceUid);
+
+  spdlog::debug("decoded DICOM {}: {}x{}, {} frames, {}, bits stored {}", path.string(), image.width,
+                image.height, frameCount, image.encoding, layout.bitsStored);
+  return image;
+}
+
+}  // namespace spinemark::core::detail

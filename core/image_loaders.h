@@ -1,0 +1,30 @@
+// Format-specific decoders behind loadImage, and the steps they share. Internal to core: callers
+// use loadImage, which sniffs the format first.
+#pragma once
+
+#include "core/image.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace spinemark::core::detail {
+
+// Decodes a DICOM file through GDCM. Throws ImageLoadError.
+Image loadDicomImage(const std::filesystem::path& path);
+
+// Decode PNG and JPEG files through stb_image. Throw ImageLoadError.
+Image loadPngImage(const std::filesystem::path& path);
+Image loadJpegImage(const std::filesystem::path& path);
+
+// Reads the whole file into memory. Throws ImageLoadError when it cannot be opened or read.
+std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path);
+
+// Throws ImageLoadError unless width and height are in 1..MaxImageDimension.
+void checkDimensions(const std::filesystem::path& path, long long width, long long height);
+
+// Sets image.minValue and image.maxValue from the samples present.
+void setValueRange(Image& image);
+
+}  // namespace spinemark::core::detail
