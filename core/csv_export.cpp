@@ -32,8 +32,9 @@ std::string toUtf8(const fs::path& path)
   return std::string(text.begin(), text.end());
 }
 
-// Annotation files below annotationsDir; hidden entries (including the ".name.tmp" files of an
-// interrupted atomic save) are ignored. Folders that cannot be listed are added to errors.
+// Finds the annotation files below annotationsDir. Hidden entries are ignored, which includes
+// the ".name.tmp" files of an interrupted atomic save. Folders that cannot be listed are added
+// to errors.
 std::vector<fs::path> findAnnotationFiles(const fs::path& annotationsDir, std::vector<std::string>& errors)
 {
   std::vector<fs::path> files;

@@ -1,5 +1,5 @@
 // Synthetic spine phantom. Each vertebral body is a convex quadrilateral whose corners are the
-// truth landmarks; a pixel belongs to a body when its centre lies inside the quadrilateral, so
+// truth landmarks. A pixel belongs to a body when its centre lies inside the quadrilateral, so
 // the drawn edges pass exactly through the truth points (pixel-centre convention of Point).
 // The random numbers come from std::mt19937 with a hand-written Gaussian transform, so a seed
 // gives the same pixels with every standard library.
@@ -229,8 +229,8 @@ Layout planLayout(const PhantomOptions& options, Random& random)
 
 double softTissue(double x, double y, double width, double height, double centreX)
 {
-  // Patient outline as a smooth step from air to tissue; tissue gets brighter caudally and
-  // towards the midline where the body is thickest.
+  // Patient outline as a smooth step from air to tissue. Tissue gets brighter caudally and
+  // towards the midline, where the body is thickest.
   const double halfBody = 0.42 * width;
   const double inside = 1.0 / (1.0 + std::exp((std::abs(x - centreX) - halfBody) / (0.01 * width)));
   const double thickness = std::exp(-std::pow((x - centreX) / (0.35 * width), 2.0));
@@ -404,7 +404,20 @@ void writeDicomAttributes(gdcm::DataSet& dataSet, const Phantom& phantom, double
   replace(0x0018, 0x0015, gdcm::VR::CS, "SPINE");
   replace(0x0018, 0x5101, gdcm::VR::CS, viewPositionCode(phantom.orientation.view));
   replace(0x0020, 0x0020, gdcm::VR::CS, patientOrientation(phantom.orientation));
+  replace(0x0020, 0x0011, gdcm::VR::IS, "1");
+  replace(0x0020, 0x0013, gdcm::VR::IS, "1");
+  replace(0x0020, 0x0062, gdcm::VR::CS, "U");  // Image Laterality: unpaired body part
+  replace(0x0028, 0x0004, gdcm::VR::CS, "MONOCHROME2");
+  replace(0x0028, 0x0301, gdcm::VR::CS, "NO");  // Burned In Annotation
   replace(0x0028, 0x1040, gdcm::VR::CS, "LIN");
+  replace(0x0028, 0x1052, gdcm::VR::DS, "0");  // Rescale Intercept
+  replace(0x0028, 0x1053, gdcm::VR::DS, "1");  // Rescale Slope
+  replace(0x0028, 0x1054, gdcm::VR::LO, "US");
+  replace(0x0028, 0x2110, gdcm::VR::CS, "00");  // Lossy Image Compression: none
+  replace(0x2050, 0x0020, gdcm::VR::CS, "IDENTITY");  // Presentation LUT Shape
+  gdcm::Attribute<0x0028, 0x1041> intensitySign;  // Pixel Intensity Relationship Sign
+  intensitySign.SetValue(1);  // higher values are brighter (more attenuation)
+  dataSet.Replace(intensitySign.GetAsDataElement());
 
   std::ostringstream spacing;
   spacing.imbue(std::locale::classic());
@@ -463,7 +476,7 @@ bool writePngStream(std::FILE* file, int width, int height, png_bytepp rows, Png
   png_init_io(png, file);
   png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 16,
                PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  // sBIT tells readers that 12 of the 16 bits are significant.
+  // sBIT declares that 12 of the 16 bits are significant.
   png_color_8 significant{};
   significant.gray = 12;
   png_set_sBIT(png, info, &significant);

@@ -164,7 +164,7 @@ class FolderScanner {
       it.increment(error);
       if (error) {
         // NOTE: after a failed increment the iterator is at its end (libstdc++), so the
-        // remaining entries of this walk are not listed; the message says where it stopped.
+        // remaining entries of this walk are not listed. The message names the last entry.
         m_workspace.skipped.push_back(
             describe(entry.path(), "scan stopped after this entry: " + error.message()));
         break;

@@ -86,7 +86,7 @@ void expectBodiesMatchTruth(const Phantom& phantom)
       for (int x = 0; x < phantom.width; ++x) {
         const Point centre{x + 0.5, y + 0.5};
         const double distance = insideDistance(corners, centre);
-        // Only pixels near this body decide; others may belong to a neighbour.
+        // Only pixels near this body count, because pixels farther out may belong to a neighbour.
         if (distance < -3.0) continue;
         const bool bone = phantom.pixels[static_cast<std::size_t>(y) * phantom.width + x] > BoneThreshold;
         if (distance > 1e-9 && !bone) ++mismatches;
