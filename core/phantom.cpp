@@ -1,8 +1,8 @@
 // Synthetic spine phantom. Each vertebral body is a convex quadrilateral whose corners are the
 // truth landmarks. A pixel belongs to a body when its centre lies inside the quadrilateral, so
 // the drawn edges pass exactly through the truth points (pixel-centre convention of Point).
-// The random numbers come from std::mt19937 with a hand-written Gaussian transform, so a seed
-// gives the same pixels with every standard library.
+// The random numbers come from std::mt19937 with a hand-written Gaussian transform, because
+// the output of std::normal_distribution differs between standard libraries.
 // NOTE: only vertebral bodies, discs, a simple posterior arch (lateral) and pedicle rings (AP)
 // are drawn: no ribs, pelvis or sacrum.
 #include "core/phantom.h"

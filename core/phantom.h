@@ -27,10 +27,14 @@ struct Phantom {
   std::map<Level, Vertebra> truth;    // the six landmarks of each drawn vertebra
 };
 
+// Draws the phantom. The same options give the same pixels and truth in every run of a build.
+// Throws std::invalid_argument for a side outside 64 to MaxImageDimension pixels or a vertebra
+// count outside 1 to 17 (L5 up to T1).
 Phantom makePhantom(const PhantomOptions& options);
 
 // Writes the phantom as DICOM (16-bit allocated, 12 stored, MONOCHROME2, explicit VR little endian,
 // PixelSpacing, ViewPosition, PatientOrientation and a synthetic patient name) to path.
+// Each call generates new UIDs, so two files of the same phantom differ only in their header.
 void writePhantomDicom(const Phantom& phantom, const std::filesystem::path& path, double spacingMm);
 // Writes the phantom as a 16-bit grayscale PNG.
 void writePhantomPng(const Phantom& phantom, const std::filesystem::path& path);
