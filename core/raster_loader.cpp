@@ -32,6 +32,7 @@ struct RasterPixels {
   int width = 0;
   int height = 0;
   std::vector<std::uint16_t> samples;
+  bool hasColour = false;  // some pixel had unequal red, green and blue
 };
 
 std::string failureReason()
@@ -65,13 +66,23 @@ std::uint16_t lumaOf(const Sample* pixel, int channels)
 }
 
 template <typename Sample>
-std::vector<std::uint16_t> toLuminance(const Sample* decoded, std::size_t pixelCount, int channels)
+bool isColourPixel(const Sample* pixel, int channels)
 {
-  std::vector<std::uint16_t> samples(pixelCount);
+  return channels >= 3 && (pixel[0] != pixel[1] || pixel[1] != pixel[2]);
+}
+
+// Converts to one sample per pixel and records whether any pixel had distinct colour channels,
+// because gray content stored as RGB (common for JPEG) needs no colour notice.
+template <typename Sample>
+void toLuminance(const Sample* decoded, int channels, RasterPixels& result)
+{
+  const std::size_t pixelCount = static_cast<std::size_t>(result.width) * result.height;
+  result.samples.resize(pixelCount);
   for (std::size_t i = 0; i < pixelCount; ++i) {
-    samples[i] = lumaOf(decoded + i * static_cast<std::size_t>(channels), channels);
+    const Sample* pixel = decoded + i * static_cast<std::size_t>(channels);
+    result.samples[i] = lumaOf(pixel, channels);
+    result.hasColour = result.hasColour || isColourPixel(pixel, channels);
   }
-  return samples;
 }
 
 RasterPixels decodeRaster(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes,
@@ -80,23 +91,20 @@ RasterPixels decodeRaster(const std::filesystem::path& path, const std::vector<s
   RasterPixels result;
   int channels = 0;
   const auto length = static_cast<int>(bytes.size());
-  std::size_t pixelCount = 0;
   if (info.sixteenBit) {
     std::unique_ptr<stbi_us, StbFree> decoded(
         stbi_load_16_from_memory(bytes.data(), length, &result.width, &result.height, &channels, 0));
     if (!decoded) {
       throw ImageLoadError(path, "decoding failed (" + failureReason() + ")");
     }
-    pixelCount = static_cast<std::size_t>(result.width) * result.height;
-    result.samples = toLuminance(decoded.get(), pixelCount, channels);
+    toLuminance(decoded.get(), channels, result);
   } else {
     std::unique_ptr<stbi_uc, StbFree> decoded(
         stbi_load_from_memory(bytes.data(), length, &result.width, &result.height, &channels, 0));
     if (!decoded) {
       throw ImageLoadError(path, "decoding failed (" + failureReason() + ")");
     }
-    pixelCount = static_cast<std::size_t>(result.width) * result.height;
-    result.samples = toLuminance(decoded.get(), pixelCount, channels);
+    toLuminance(decoded.get(), channels, result);
   }
   if (result.width != info.width || result.height != info.height) {
     throw ImageLoadError(path, "decoded size differs from the header size");
@@ -133,7 +141,7 @@ Image makeRasterImage(RasterPixels&& pixels, const RasterInfo& info, ImageFormat
     // Window over the whole 8-bit range, so that the display matches other image viewers.
     image.defaultWindow = Window{128.0, 256.0};
   }
-  if (info.channels >= 3) {
+  if (pixels.hasColour) {
     image.notices.push_back("colour image shown as luminance");
   }
   return image;
