@@ -11,8 +11,8 @@
 #include <set>
 #include <sstream>
 
-// Schema version 1 is the only version so far. A future version 2 reader keeps a loader for
-// version 1 files beside it.
+// Reads and writes schema version 1, the only version so far. A version 2 must keep a reader for
+// version 1 files beside its own.
 
 namespace spinemark::core {
 

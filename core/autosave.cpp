@@ -112,7 +112,7 @@ std::map<std::filesystem::path, AutosaveWorker::Entry>::iterator AutosaveWorker:
 }
 
 // Writes one entry with the mutex released, so submit() and status() never wait on the disk.
-void AutosaveWorker::attempt(std::unique_lock<std::mutex>& lock, const std::filesystem::path& path)
+void AutosaveWorker::attempt(std::unique_lock<std::mutex>& lock, std::filesystem::path path)
 {
   const Entry& entry = m_queue.at(path);
   std::string content = entry.content;

@@ -51,7 +51,8 @@ class AutosaveWorker {
 
   void run();
   std::map<std::filesystem::path, Entry>::iterator dueEntry(Clock::time_point now);
-  void attempt(std::unique_lock<std::mutex>& lock, const std::filesystem::path& path);
+  // Takes path by value because a successful write erases the map entry that owns the key.
+  void attempt(std::unique_lock<std::mutex>& lock, std::filesystem::path path);
   void finishAttempt(const std::filesystem::path& path, unsigned long submission, const std::string* error);
   bool anyEntryFailing() const;
 
