@@ -2,7 +2,8 @@
 // uncompressed little/big endian, RLE, JPEG baseline/extended/lossless, JPEG-LS and JPEG 2000.
 // Files without the preamble and file meta header are read as implicit VR little endian.
 // Supported photometric interpretations: MONOCHROME1/2, RGB and YBR_FULL (shown as luminance).
-// NOTE: PALETTE COLOR and uncompressed YBR_FULL_422 are rejected, not converted.
+// NOTE: PALETTE COLOR, YBR_FULL_422, YBR_ICT and YBR_RCT are rejected with an error, so colour
+// files compressed as JPEG or JPEG 2000 (which declare those) do not load yet.
 // NOTE: High Bit is assumed to be Bits Stored - 1, as in nearly every file in practice.
 #include "core/image_loaders.h"
 
@@ -226,7 +227,8 @@ struct LookupTable {
   }
 };
 
-// Reads the first item's LUT Descriptor and LUT Data. GDCM holds binary values in host order.
+// Reads the first item's LUT Descriptor and LUT Data, which GDCM returns in host byte order.
+// NOTE: not tested with a big-endian file that contains a LUT.
 std::optional<LookupTable> readLookupTable(const gdcm::DataSet& dataSet, const gdcm::Tag& sequenceTag,
                                            bool signedInput)
 {

@@ -301,7 +301,10 @@ std::vector<std::uint16_t> modalityLutData(const std::filesystem::path& path)
   reader.SetFileName(path.c_str());
   EXPECT_TRUE(reader.Read());
   const auto sequence = reader.GetFile().GetDataSet().GetDataElement(gdcm::Tag(0x0028, 0x3000)).GetValueAsSQ();
-  EXPECT_TRUE(sequence && sequence->GetNumberOfItems() == 1);
+  if (!sequence || sequence->GetNumberOfItems() != 1) {
+    ADD_FAILURE() << "expected one Modality LUT Sequence item";
+    return {};
+  }
   const gdcm::ByteValue* data =
       sequence->GetItem(1).GetNestedDataSet().GetDataElement(gdcm::Tag(0x0028, 0x3006)).GetByteValue();
   std::vector<std::uint16_t> entries(data->GetLength() / 2);
@@ -401,6 +404,32 @@ TEST(DicomLoad, SignedTwelveBitWithGarbage)
   EXPECT_EQ(image.minValue, *low * 0.5 - 10.25);
   EXPECT_EQ(image.maxValue, *high * 0.5 - 10.25);
   EXPECT_EQ(image.bitsStored, 12);
+}
+
+TEST(DicomLoad, RgbBecomesLuminance)
+{
+  const auto dir = testing::makeScratchDir("dicom-rgb");
+  const auto path = dir / "rgb.dcm";
+  const std::vector<std::uint8_t> rgb = {255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 10, 10};
+  gdcm::ImageWriter writer;
+  gdcm::Image& image = writer.GetImage();
+  image.SetNumberOfDimensions(2);
+  image.SetDimension(0, 4);
+  image.SetDimension(1, 1);
+  image.SetPixelFormat(gdcm::PixelFormat(3, 8, 8, 7, 0));
+  image.SetPhotometricInterpretation(gdcm::PhotometricInterpretation::RGB);
+  image.SetPlanarConfiguration(0);
+  image.SetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  gdcm::DataElement pixelData(gdcm::Tag(0x7fe0, 0x0010));
+  pixelData.SetByteValue(reinterpret_cast<const char*>(rgb.data()), static_cast<std::uint32_t>(rgb.size()));
+  image.SetDataElement(pixelData);
+  writer.SetFileName(path.c_str());
+  ASSERT_TRUE(writer.Write());
+
+  const Image loaded = loadImage(path);
+  // Rec. 601 luma, rounded: 76.2, 149.7, 29.1 and 10.
+  EXPECT_EQ(loaded.pixels, (std::vector<std::uint16_t>{76, 150, 29, 10}));
+  EXPECT_TRUE(hasNotice(loaded, "colour image shown as luminance"));
 }
 
 void expectLoadErrorNaming(const std::filesystem::path& path, const std::string& reasonPart)

@@ -142,7 +142,7 @@ TEST(RasterLoad, GrayAlphaPngIgnoresAlpha)
   EXPECT_FALSE(hasNotice(image, "luminance"));
 }
 
-// Baseline JPEG through stb_image_write, with an APP1 Exif segment inserted after SOI that holds
+// Baseline JPEG through stb_image_write, with an APP1 Exif segment inserted after SOI that contains
 // one IFD entry: Orientation (0x0112), SHORT, count 1.
 std::string jpegWithOrientation(int width, int height, const std::vector<std::uint8_t>& gray, int orientation)
 {
