@@ -15,6 +15,8 @@ namespace {
 
 // Frames rendered before a script starts, so that the layout and the first image are settled.
 constexpr int ScriptStartFrame = 3;
+// Exit status when the app closed while the newest changes could not be written.
+constexpr int UnsavedChangesExitCode = 3;
 // Longest sleep while idle; autosave checks run at least this often.
 constexpr double IdleWaitSeconds = 0.25;
 
@@ -113,8 +115,12 @@ int Application::run()
     }
     frame();
   }
-  spdlog::info("closing; {} saves written, {} failed", m_workbench->saveStatus().written,
-               m_workbench->saveStatus().failed);
+  const auto status = m_workbench->saveStatus();
+  spdlog::info("closing; {} saves written, {} failed", status.written, status.failed);
+  if (status.lastError) {
+    spdlog::error("quit with unsaved changes: {}", *status.lastError);
+    return UnsavedChangesExitCode;
+  }
   return m_exitCode;
 }
 

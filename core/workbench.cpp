@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
 #include <system_error>
 
 namespace spinemark::core {
@@ -252,7 +253,13 @@ void Workbench::submitSave()
   if (!m_session || m_session->revision() == m_submittedRevision) {
     return;
   }
-  m_autosave.submit(currentAnnotationPath(), toJson(m_session->annotation()));
+  try {
+    m_autosave.submit(currentAnnotationPath(), toJson(m_session->annotation()));
+  } catch (const std::invalid_argument& error) {
+    // Text that is not valid UTF-8 (an old 8-bit file name, say) would make an unreadable file.
+    report(MessageSeverity::Error, "Cannot save " + currentAnnotationPath().string() + ": " + error.what() +
+                                       ". Rename the image file to UTF-8 and reopen it.");
+  }
   m_submittedRevision = m_session->revision();
   updateProgress();
 }
