@@ -12,6 +12,7 @@
 #include <gdcmDataSet.h>
 #include <gdcmImageReader.h>
 #include <gdcmSequenceOfItems.h>
+#include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <limits>
 #include <string_view>
 
@@ -555,8 +557,21 @@ unsigned long long frameCountOf(const gdcm::Image& image)
 
 }  // namespace
 
+// GDCM prints its warnings and errors to stderr by default. Every failure that matters reaches
+// the user as an ImageLoadError instead, so the stream is switched off once for the process.
+void silenceGdcmTrace()
+{
+  static std::once_flag s_once;
+  std::call_once(s_once, [] {
+    gdcm::Trace::WarningOff();
+    gdcm::Trace::ErrorOff();
+    gdcm::Trace::DebugOff();
+  });
+}
+
 Image loadDicomImage(const std::filesystem::path& path)
 {
+  silenceGdcmTrace();
   gdcm::ImageReader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <clocale>
 #include <locale>
 #include <stdexcept>
@@ -59,6 +62,24 @@ struct CommaDecimal : std::numpunct<char> {
   char do_thousands_sep() const override { return '.'; }
   std::string do_grouping() const override { return "\3"; }
 };
+
+// Makes de_DE.UTF-8 loadable: when the system lacks it, compiles it with localedef (Debian
+// package locales) into a scratch folder and points glibc there through LOCPATH.
+bool ensureGermanLocale()
+{
+  if (std::setlocale(LC_ALL, "de_DE.UTF-8")) {
+    return true;
+  }
+  const auto folder = std::filesystem::temp_directory_path() / "spinemark-test-locales";
+  std::filesystem::create_directories(folder);
+  const std::string command =
+      "localedef -i de_DE -f UTF-8 '" + (folder / "de_DE.UTF-8").string() + "' >/dev/null 2>&1";
+  if (std::system(command.c_str()) != 0 && !std::filesystem::exists(folder / "de_DE.UTF-8" / "LC_NUMERIC")) {
+    return false;
+  }
+  ::setenv("LOCPATH", folder.c_str(), 1);
+  return std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr;
+}
 
 // Restores the C and C++ global locales when a test ends.
 class GlobalLocaleGuard {
@@ -132,11 +153,10 @@ TEST(AnnotationJsonTest, NumbersIgnoreCommaLocaleFacet)
 TEST(AnnotationJsonTest, NumbersIgnoreGermanLocale)
 {
   GlobalLocaleGuard guard;
-  try {
-    std::locale::global(std::locale("de_DE.UTF-8"));
-  } catch (const std::runtime_error&) {
-    GTEST_SKIP() << "locale de_DE.UTF-8 is not installed";
+  if (!ensureGermanLocale()) {
+    GTEST_SKIP() << "locale de_DE.UTF-8 is not installed and localedef could not build it";
   }
+  std::locale::global(std::locale("de_DE.UTF-8"));
   ASSERT_NE(std::setlocale(LC_ALL, "de_DE.UTF-8"), nullptr);
   std::string json = toJson(makeAnnotation());
   EXPECT_NE(json.find("12.5"), std::string::npos);
