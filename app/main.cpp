@@ -1,18 +1,15 @@
 // spinemark entry point: the GUI by default, plus subcommands that need no window
 // (export, sample-workspace) or only an offscreen context (render).
 #include "app/application.h"
+#include "app/commands.h"
 #include "app/logging.h"
-#include "core/csv_export.h"
 #include "core/levels.h"
-#include "core/phantom.h"
 #include "core/workspace.h"
-#include "render/render_command.h"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <pwd.h>
 #include <unistd.h>
@@ -28,48 +25,6 @@ std::string defaultUser()
   }
   const char* user = std::getenv("USER");
   return user ? user : "unknown";
-}
-
-int runExport(const std::string& format, const std::filesystem::path& workspace,
-              const std::filesystem::path& annotations, const std::filesystem::path& out)
-{
-  if (format != "csv") {
-    std::cerr << "spinemark export: unsupported format '" << format << "'; use --format csv\n";
-    return 2;
-  }
-  const auto folder = annotations.empty() ? workspace / "annotations" : annotations;
-  if (!std::filesystem::is_directory(folder)) {
-    std::cerr << "spinemark export: annotation folder " << folder << " not found; annotate first or pass "
-              << "--annotations DIR\n";
-    return 1;
-  }
-  std::ofstream file;
-  if (!out.empty()) {
-    file.open(out, std::ios::binary);
-    if (!file) {
-      std::cerr << "spinemark export: cannot write " << out << "\n";
-      return 1;
-    }
-  }
-  std::ostream& stream = out.empty() ? std::cout : file;
-  const auto report = core::exportLandmarksCsv(folder, stream);
-  for (const auto& error : report.errors) {
-    std::cerr << "spinemark export: skipped " << error << "\n";
-  }
-  spdlog::debug("exported {} rows from {} files", report.rowsWritten, report.filesRead);
-  return report.errors.empty() ? 0 : 1;
-}
-
-int runSampleWorkspace(const std::filesystem::path& folder)
-{
-  try {
-    core::writeSampleWorkspace(folder);
-  } catch (const std::exception& error) {
-    std::cerr << "spinemark sample-workspace: " << error.what() << "\n";
-    return 1;
-  }
-  std::cout << "sample workspace written to " << folder.string() << "\n";
-  return 0;
 }
 
 core::Workspace openInputs(const app::GuiOptions& options)
@@ -124,46 +79,17 @@ int main(int argc, char** argv)
   cli.add_option("--window-size", windowSize, "Window size in logical pixels, WIDTHxHEIGHT (default 1400x900)");
   cli.add_option("--log-level", logLevel, "trace, debug, info, warn, error (default info)");
 
-  auto* render = cli.add_subcommand("render", "Write an image at native size as the viewer shows it");
-  std::filesystem::path renderImage;
-  std::filesystem::path renderOut;
-  std::vector<double> renderWindow;
-  render->add_option("image", renderImage, "Image file")->required();
-  render->add_option("--out", renderOut, "Output PNG file")->required();
-  render->add_option("--window", renderWindow, "Window CENTER,WIDTH in modality units (default: the image's)")
-      ->delimiter(',')
-      ->expected(2);
-
-  auto* exportCommand = cli.add_subcommand("export", "Print a workspace's landmarks for machine learning");
-  std::string format = "csv";
-  std::filesystem::path exportWorkspace;
-  std::filesystem::path exportAnnotations;
-  std::filesystem::path exportOut;
-  exportCommand->add_option("--format", format, "Output format: csv")->required();
-  exportCommand->add_option("workspace", exportWorkspace, "Workspace folder")->required();
-  exportCommand->add_option("--annotations", exportAnnotations, "Annotation folder (default WORKSPACE/annotations)");
-  exportCommand->add_option("--out", exportOut, "Write to this file instead of standard output");
-
-  auto* sample = cli.add_subcommand("sample-workspace", "Write the synthetic phantom sample workspace");
-  std::filesystem::path sampleFolder;
-  sample->add_option("folder", sampleFolder, "Folder to create")->required();
+  app::SubcommandList commands;
+  app::addFileCommands(cli, commands);
 
   CLI11_PARSE(cli, argc, argv);
   const bool isGui = cli.get_subcommands().empty();
   app::setUpLogging(isGui ? logLevel : (logLevel == "info" ? "warn" : logLevel), isGui);
 
-  if (render->parsed()) {
-    std::optional<core::Window> window;
-    if (renderWindow.size() == 2) {
-      window = core::Window{renderWindow[0], renderWindow[1]};
+  for (const auto& command : commands) {
+    if (command.parser->parsed()) {
+      return command.run();
     }
-    return render::runRenderCommand(renderImage, renderOut, window);
-  }
-  if (exportCommand->parsed()) {
-    return runExport(format, exportWorkspace, exportAnnotations, exportOut);
-  }
-  if (sample->parsed()) {
-    return runSampleWorkspace(sampleFolder);
   }
 
   if (inputs.empty()) {
