@@ -66,6 +66,20 @@ void AnnotationSession::placeCurrent(Point position)
   }
 }
 
+void AnnotationSession::setVertebraPoints(Level level, const std::array<std::optional<Point>, SlotCount>& points)
+{
+  recordUndo();
+  for (int slot = 0; slot < SlotCount; ++slot) {
+    setPoint({level, slotAt(slot)}, points[static_cast<std::size_t>(slot)]);
+  }
+  markChanged();
+  if (auto empty = firstEmptySlot(m_annotation, level, 0)) {
+    m_current = {level, *empty};
+  } else if (auto above = levelAbove(level)) {
+    m_current = {*above, firstEmptySlot(m_annotation, *above, 0).value_or(Slot::SuperiorFirst)};
+  }
+}
+
 void AnnotationSession::nextLandmark()
 {
   if (m_current.slot != Slot::InferiorSecond) {

@@ -37,6 +37,9 @@ class AnnotationSession {
   void nextVertebra();      // one level up the spine, first slot
   void previousVertebra();  // one level down, first slot
   void nudgeCurrent(double dx, double dy);  // no-op when the current landmark is not placed
+  // Sets every slot of one vertebra at once (nullopt clears a slot) as one undo step, for
+  // accepting predicted landmarks; the cursor then moves to the vertebra above, first empty slot.
+  void setVertebraPoints(Level level, const std::array<std::optional<Point>, SlotCount>& points);
   void deleteCurrent();
 
   // Dragging moves a point live; the whole drag is one undo step.

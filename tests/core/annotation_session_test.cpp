@@ -283,5 +283,22 @@ TEST(AnnotationSessionTest, ChangeStampsUserAndTime)
   EXPECT_FALSE(session.annotation().created.empty());
 }
 
+TEST(AnnotationSessionTest, SetVertebraPointsIsOneUndoStep)
+{
+  AnnotationSession session(ImageAnnotation{}, Level::L5);
+  std::array<std::optional<Point>, SlotCount> points;
+  for (int slot = 0; slot < SlotCount; ++slot) {
+    points[static_cast<std::size_t>(slot)] = Point{10.0 + slot, 20.0};
+  }
+  session.setVertebraPoints(Level::L4, points);
+  ASSERT_TRUE(session.annotation().vertebrae.count(Level::L4));
+  EXPECT_TRUE(session.annotation().vertebrae.at(Level::L4).complete());
+  EXPECT_EQ(session.current().level, Level::L3);
+  EXPECT_EQ(session.current().slot, Slot::SuperiorFirst);
+  session.undo();
+  EXPECT_FALSE(session.annotation().vertebrae.count(Level::L4));
+  EXPECT_FALSE(session.canUndo());
+}
+
 }  // namespace
 }  // namespace spinemark::core
