@@ -103,6 +103,20 @@ std::optional<Level> levelBelow(Level level)
   return StandardSequence[index - 1];
 }
 
+std::vector<Level> levelSequence(const std::set<Level>& variants)
+{
+  std::vector<Level> sequence;
+  sequence.reserve(LevelCount);
+  // The Level enum runs caudal to cranial with the variants in their anatomical place.
+  for (int i = 0; i < LevelCount; ++i) {
+    auto level = static_cast<Level>(i);
+    if (!isVariantLevel(level) || variants.count(level) != 0) {
+      sequence.push_back(level);
+    }
+  }
+  return sequence;
+}
+
 std::string landmarkName(Slot slot, const Orientation& orientation)
 {
   SideWords sides = sideWords(orientation);

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,11 @@ bool isVariantLevel(Level level);  // L6 and T13
 std::optional<Level> levelAbove(Level level);
 // The next level down the standard sequence, or nullopt below L5 (and below L6).
 std::optional<Level> levelBelow(Level level);
+
+// The level sequence of one image from caudal to cranial: L5..L1, T12..T1 with the enabled
+// variants in their anatomical place (L6 below L5, T13 between L1 and T12). Levels in variants
+// that are not L6 or T13 are ignored.
+std::vector<Level> levelSequence(const std::set<Level>& variants);
 
 // Six landmarks per vertebra. Slots are defined by image side so that changing the recorded
 // orientation renames points without moving them: "first" is the corner on the image's left.
