@@ -18,5 +18,7 @@ using SubcommandList = std::vector<Subcommand>;
 
 // export, render and sample-workspace.
 void addFileCommands(CLI::App& cli, SubcommandList& commands);
+// learn, assist-eval and replay: the landmark predictor (app/assist_commands.cpp).
+void addAssistCommands(CLI::App& cli, SubcommandList& commands);
 
 }  // namespace spinemark::app

@@ -81,6 +81,7 @@ int main(int argc, char** argv)
 
   app::SubcommandList commands;
   app::addFileCommands(cli, commands);
+  app::addAssistCommands(cli, commands);
 
   CLI11_PARSE(cli, argc, argv);
   const bool isGui = cli.get_subcommands().empty();

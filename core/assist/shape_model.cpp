@@ -112,13 +112,20 @@ void LandmarkPredictor::train(const std::vector<ImageAnnotation>& images)
 
 void LandmarkPredictor::addCompletedImage(const ImageAnnotation& image)
 {
-  StoredImage stored = toStored(image);
-  auto same = std::find_if(m_images.begin(), m_images.end(),
-                           [&](const StoredImage& known) { return known.key == stored.key; });
-  if (same != m_images.end()) {
-    *same = std::move(stored);
-  } else {
-    m_images.push_back(std::move(stored));
+  addImages({image});
+}
+
+void LandmarkPredictor::addImages(const std::vector<ImageAnnotation>& images)
+{
+  for (const ImageAnnotation& image : images) {
+    StoredImage stored = toStored(image);
+    auto same = std::find_if(m_images.begin(), m_images.end(),
+                             [&](const StoredImage& known) { return known.key == stored.key; });
+    if (same != m_images.end()) {
+      *same = std::move(stored);
+    } else {
+      m_images.push_back(std::move(stored));
+    }
   }
   refit();
 }

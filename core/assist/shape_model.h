@@ -50,6 +50,8 @@ class LandmarkPredictor {
   // Adds an image (or replaces the earlier copy of the same image, matched by SHA-256, else by
   // path) and refits. Refitting all models takes tens of milliseconds for 500 images.
   void addCompletedImage(const ImageAnnotation& image);
+  // The same for many images with one refit.
+  void addImages(const std::vector<ImageAnnotation>& images);
 
   // The six points of target, from the complete vertebrae directly below it in annotation, or
   // nullopt when the vertebra just below target is not complete.
