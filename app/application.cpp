@@ -17,8 +17,14 @@ namespace {
 constexpr int ScriptStartFrame = 3;
 // Exit status when the app closed while the newest changes could not be written.
 constexpr int UnsavedChangesExitCode = 3;
-// Longest sleep while idle; autosave checks run at least this often.
+// Sleep between frames while an edit is unsaved or an info message is shown: autosave runs from
+// the frame loop, and the status bar must show when the write finished.
 constexpr double IdleWaitSeconds = 0.25;
+// Longest sleep with nothing to do. Input, a finished decode (glfwPostEmptyEvent from a decoder
+// thread) and window events wake the loop earlier.
+constexpr double MaxIdleWaitSeconds = 5.0;
+// Frames drawn after input without waiting, so that ImGui's hover and click states settle.
+constexpr int BusyFramesAfterInput = 2;
 
 void glfwErrorCallback(int code, const char* description)
 {
@@ -34,12 +40,19 @@ Application::Application(const GuiOptions& options, std::unique_ptr<core::Workbe
     m_script.emplace(core::readInputScript(m_options.script));
   }
   createWindow();
+  if (!m_options.frameLog.empty()) {
+    m_frameLog = std::make_unique<FrameLog>(m_options.frameLog);
+  }
+  // glfwPostEmptyEvent is one of the few GLFW calls allowed from any thread.
+  m_workbench->setOnImageDecoded([] { glfwPostEmptyEvent(); });
 }
 
 Application::~Application()
 {
   m_texture.reset();
   m_renderer.reset();
+  // Saves, then joins the decoder threads, which must not post events to a terminated GLFW.
+  m_workbench.reset();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -90,9 +103,7 @@ void Application::requestQuit()
 
 int Application::run()
 {
-  if (!m_workbench->workspace().images.empty() && !m_workbench->openImage(0)) {
-    m_workbench->openNext();
-  }
+  m_workbench->requestNext();  // the first readable image, decoded off this thread
   while (true) {
     if (glfwWindowShouldClose(m_window)) {
       m_workbench->saveNow();
@@ -108,10 +119,10 @@ int Application::run()
                               ". Fix the folder or free space, or close the window again to quit anyway."}});
     }
     const bool scripted = m_script && !m_script->finished();
-    if (scripted || m_frameCount < ScriptStartFrame) {
+    if (scripted || m_frameCount < ScriptStartFrame || m_busyFrames > 0) {
       glfwPollEvents();
     } else {
-      glfwWaitEventsTimeout(IdleWaitSeconds);
+      glfwWaitEventsTimeout(idleTimeout());
     }
     frame();
   }
@@ -126,7 +137,13 @@ int Application::run()
 
 void Application::frame()
 {
-  if (m_script && m_frameCount >= ScriptStartFrame) {
+  if (m_frameLog) {
+    m_frameLog->beginFrame();
+  }
+  m_uploadedThisFrame = false;
+  m_workbench->poll();
+  // A script waits while the requested image decodes, so its clicks land on the image they name.
+  if (m_script && m_frameCount >= ScriptStartFrame && m_workbench->pendingIndex() < 0) {
     m_script->step(*this);
   }
   ImGui_ImplOpenGL3_NewFrame();
@@ -137,6 +154,9 @@ void Application::frame()
   layout();
   syncImage();
   const auto events = m_input.takeEvents();
+  if (!events.empty()) {
+    m_busyFrames = BusyFramesAfterInput;
+  }
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.WantCaptureKeyboard) {
     handleKeys(events);
@@ -153,9 +173,11 @@ void Application::frame()
   drawHelp(m_ui);
   m_canvas.drawOverlay(ImGui::GetBackgroundDrawList(), *m_workbench);
   if (m_ui.requestedImage) {
-    m_workbench->openImage(*m_ui.requestedImage);
+    m_workbench->requestImage(*m_ui.requestedImage);
     m_ui.requestedImage.reset();
+    syncImage();
   }
+  drawLoadingIndicator();
   ImGui::Render();
 
   renderImage();
@@ -165,7 +187,58 @@ void Application::frame()
   }
   glfwSwapBuffers(m_window);
   m_workbench->tick(core::Workbench::Clock::now());
+  logFrame(events);
+  m_busyFrames = std::max(0, m_busyFrames - 1);
   ++m_frameCount;
+}
+
+double Application::idleTimeout() const
+{
+  if (m_workbench->hasUnsavedChanges()) {
+    return IdleWaitSeconds;
+  }
+  for (const auto& shown : m_ui.messages) {
+    if (shown.message.severity == core::MessageSeverity::Info) {
+      return IdleWaitSeconds;  // info messages expire, and the expiry needs a frame
+    }
+  }
+  return MaxIdleWaitSeconds;
+}
+
+void Application::drawLoadingIndicator()
+{
+  const int pending = m_workbench->pendingIndex();
+  if (pending < 0) {
+    return;
+  }
+  ImGui::SetNextWindowPos(ImVec2(SidePanelWidth + 12.0f, 12.0f));
+  ImGui::SetNextWindowBgAlpha(0.8f);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
+                                 ImGuiWindowFlags_NoInputs;
+  if (ImGui::Begin("Loading", nullptr, flags)) {
+    const auto& entry = m_workbench->workspace().images[static_cast<std::size_t>(pending)];
+    ImGui::Text("Loading %s ...", entry.relativePath.c_str());
+  }
+  ImGui::End();
+}
+
+void Application::logFrame(const std::vector<InputEvent>& events)
+{
+  if (!m_frameLog) {
+    return;
+  }
+  FrameFacts facts;
+  facts.frame = m_frameCount;
+  facts.events = static_cast<int>(events.size());
+  for (const auto& event : events) {
+    facts.keyPresses += event.type == InputEvent::Type::Key && event.action == GLFW_PRESS ? 1 : 0;
+  }
+  facts.shownIndex = m_texture ? m_shownIndex : -1;
+  facts.pendingIndex = m_workbench->pendingIndex();
+  facts.decoding = m_workbench->decoding();
+  facts.uploaded = m_uploadedThisFrame;
+  m_frameLog->endFrame(facts);
 }
 
 void Application::layout()
@@ -186,6 +259,7 @@ void Application::syncImage()
     return;
   }
   m_texture = std::make_unique<render::ImageTexture>(m_workbench->image());
+  m_uploadedThisFrame = true;
   m_canvas.resetForImage(m_workbench->image());
   std::string title = "spinemark - " + m_workbench->workspace().images[static_cast<std::size_t>(m_shownIndex)].relativePath;
   glfwSetWindowTitle(m_window, title.c_str());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/canvas.h"
+#include "app/frame_log.h"
 #include "app/input_router.h"
 #include "app/key_table.h"
 #include "app/panels.h"
@@ -26,6 +27,8 @@ struct GuiOptions {
   std::string user;
   core::Level startLevel = core::Level::L5;
   std::filesystem::path script;               // empty: interactive
+  std::filesystem::path frameLog;             // empty: no per-frame log (app/frame_log.h)
+  core::ImageCacheOptions cache;              // decoder threads, prefetch, memory budget
   int windowWidth = 1400;
   int windowHeight = 900;
 };
@@ -47,6 +50,8 @@ class Application {
   Canvas& canvas() { return m_canvas; }
   void requestScreenshot(const std::filesystem::path& path) { m_screenshotPath = path; }
   void requestQuit();
+  // True while an image or a prefetch is being decoded (the script's wait-prefetch).
+  bool decoding() const { return m_workbench->decoding(); }
 
  private:
   void createWindow();
@@ -55,6 +60,9 @@ class Application {
   void handleKeys(const std::vector<InputEvent>& events);
   void runAction(Action action);
   void syncImage();
+  double idleTimeout() const;
+  void drawLoadingIndicator();
+  void logFrame(const std::vector<InputEvent>& events);
   void renderImage();
   void takeScreenshot();
   void adjustWindow(double widthFactor, double centerStepFraction);
@@ -70,6 +78,9 @@ class Application {
   std::optional<ScriptPlayer> m_script;
   int m_shownIndex = -1;
   int m_frameCount = 0;
+  int m_busyFrames = 0;  // frames still to draw without waiting for events
+  std::unique_ptr<FrameLog> m_frameLog;
+  bool m_uploadedThisFrame = false;
   std::optional<std::filesystem::path> m_screenshotPath;
   bool m_quitConfirmed = false;
   int m_exitCode = 0;

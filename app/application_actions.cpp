@@ -50,9 +50,9 @@ void Application::runAction(Action action)
     case Action::Quit: requestQuit(); return;
     case Action::SaveNow: m_workbench->saveNow(); return;
     case Action::NextImage:
-    case Action::NextImageAlternative: m_workbench->openNext(); return;
+    case Action::NextImageAlternative: m_workbench->requestNext(); return;
     case Action::PreviousImage:
-    case Action::PreviousImageAlternative: m_workbench->openPrevious(); return;
+    case Action::PreviousImageAlternative: m_workbench->requestPrevious(); return;
     default: break;
   }
   if (!hasImage) {

@@ -47,8 +47,9 @@ int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
     auto workspace = openInputs(options);
     spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
                  workspace.images.size(), workspace.annotationsDir.string());
-    auto workbench = std::make_unique<core::Workbench>(
-        std::move(workspace), core::WorkbenchOptions{options.user, options.startLevel});
+    core::WorkbenchOptions workbenchOptions{options.user, options.startLevel};
+    workbenchOptions.cache = options.cache;
+    auto workbench = std::make_unique<core::Workbench>(std::move(workspace), std::move(workbenchOptions));
     app::Application application(options, std::move(workbench));
     return application.run();
   } catch (const std::exception& error) {
@@ -78,12 +79,22 @@ int main(int argc, char** argv)
   cli.add_option("--script", gui.script, "Drive the GUI from an input script (see docs/scripting.md)");
   cli.add_option("--window-size", windowSize, "Window size in logical pixels, WIDTHxHEIGHT (default 1400x900)");
   cli.add_option("--log-level", logLevel, "trace, debug, info, warn, error (default info)");
+  cli.add_option("--prefetch", gui.cache.prefetch,
+                 "Images decoded ahead on each side of the open one (default 2, 0 turns prefetching off)")
+      ->check(CLI::Range(0, 64));
+  std::size_t cacheMb = gui.cache.budgetBytes >> 20;
+  cli.add_option("--cache-mb", cacheMb, "Memory for decoded images, in MiB (default 512)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  cli.add_option("--decode-threads", gui.cache.workers, "Threads that decode images (default 2)")
+      ->check(CLI::Range(1, 16));
+  cli.add_option("--frame-log", gui.frameLog, "Write one line of facts per frame to this file (docs/scripting.md)");
 
   app::SubcommandList commands;
   app::addFileCommands(cli, commands);
   app::addAssistCommands(cli, commands);
 
   CLI11_PARSE(cli, argc, argv);
+  gui.cache.budgetBytes = cacheMb << 20;
   const bool isGui = cli.get_subcommands().empty();
   app::setUpLogging(isGui ? logLevel : (logLevel == "info" ? "warn" : logLevel), isGui);
 

@@ -48,6 +48,9 @@ ScriptPlayer::ScriptPlayer(std::vector<core::ScriptEvent> events) : m_events(std
 bool ScriptPlayer::step(Application& app)
 {
   while (m_steps.empty() && m_next < m_events.size()) {
+    if (m_events[m_next].action == core::ScriptAction::WaitPrefetch && app.decoding()) {
+      return true;  // try again next frame
+    }
     expand(m_events[m_next++], app);
   }
   if (m_steps.empty()) {
@@ -116,6 +119,8 @@ void ScriptPlayer::expand(const core::ScriptEvent& event, Application& app)
         m_steps.push_back([](Application&) {});
       }
       break;
+    case ScriptAction::WaitPrefetch:
+      break;  // step() holds the script until decoding has finished
     case ScriptAction::Screenshot: {
       const std::filesystem::path path = event.path;
       m_steps.push_back([path](Application& a) { a.requestScreenshot(path); });

@@ -123,6 +123,9 @@ ScriptEvent parseLine(const std::string& text, const std::vector<std::string>& w
       fail(source, line, "wait takes a whole number of frames, not '" + words[1] + "'");
     }
     event.frames = static_cast<int>(frames);
+  } else if (command == "wait-prefetch") {
+    expectArgumentCount(words, 0, "wait-prefetch", source, line);
+    event.action = ScriptAction::WaitPrefetch;
   } else if (command == "screenshot") {
     event.action = ScriptAction::Screenshot;
     event.path = restOfLine(text);
@@ -135,7 +138,7 @@ ScriptEvent parseLine(const std::string& text, const std::vector<std::string>& w
   } else {
     fail(source, line,
          "unknown command '" + command + "' (expected key, move, click, drag, move-screen, click-screen, wait, "
-         "screenshot or quit)");
+         "wait-prefetch, screenshot or quit)");
   }
   return event;
 }

@@ -9,7 +9,7 @@
 
 namespace spinemark::core {
 
-enum class ScriptAction { Key, Move, Click, Drag, MoveScreen, ClickScreen, Wait, Screenshot, Quit };
+enum class ScriptAction { Key, Move, Click, Drag, MoveScreen, ClickScreen, Wait, WaitPrefetch, Screenshot, Quit };
 
 struct ScriptEvent {
   ScriptAction action = ScriptAction::Wait;

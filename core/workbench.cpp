@@ -1,10 +1,10 @@
 #include "core/workbench.h"
 
 #include "core/annotation_json.h"
-#include "core/file_hash.h"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <system_error>
 
@@ -74,8 +74,24 @@ Orientation orientationFromHint(const OrientationHint& hint)
   return orientation;
 }
 
+namespace {
+
+std::vector<std::filesystem::path> imagePaths(const Workspace& workspace)
+{
+  std::vector<std::filesystem::path> paths;
+  paths.reserve(workspace.images.size());
+  for (const auto& image : workspace.images) {
+    paths.push_back(image.path);
+  }
+  return paths;
+}
+
+}  // namespace
+
 Workbench::Workbench(Workspace workspace, WorkbenchOptions options)
-    : m_workspace(std::move(workspace)), m_options(std::move(options))
+    : m_workspace(std::move(workspace)),
+      m_options(std::move(options)),
+      m_cache(imagePaths(m_workspace), m_options.cache)
 {
   m_progress.assign(m_workspace.images.size(), ImageProgress::NotStarted);
   m_completed.assign(m_workspace.images.size(), 0);
@@ -138,13 +154,14 @@ std::vector<UserMessage> Workbench::takeMessages()
   return std::exchange(m_messages, {});
 }
 
-ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image)
+ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image,
+                                                  const std::string& sha256)
 {
   ImageIdentity identity;
   identity.relativePath = entry.relativePath;
   identity.width = image.width;
   identity.height = image.height;
-  identity.sha256 = sha256File(entry.path);
+  identity.sha256 = sha256;  // hashed by the decoder thread, off the UI thread
   identity.sopInstanceUid = image.sopInstanceUid;
   identity.spacing = image.spacing;
 
@@ -185,21 +202,27 @@ bool Workbench::openImage(int index)
   if (index < 0 || index >= static_cast<int>(m_workspace.images.size())) {
     return false;
   }
-  const auto& entry = m_workspace.images[static_cast<std::size_t>(index)];
-  std::unique_ptr<Image> image;
-  ImageAnnotation annotation;
+  m_pendingIndex = -1;
+  m_cache.setCurrent(index);
   try {
-    image = std::make_unique<Image>(loadImage(entry.path));
-    annotation = loadOrCreateAnnotation(entry, *image);
+    install(index, m_cache.loadNow(index));
   } catch (const std::exception& error) {
     m_progress[static_cast<std::size_t>(index)] = ImageProgress::Unreadable;
     report(MessageSeverity::Error, std::string(error.what()) + ". Skip to the next image or check the file.");
     return false;
   }
+  return true;
+}
+
+void Workbench::install(int index, std::shared_ptr<const DecodedImage> decoded)
+{
+  const auto& entry = m_workspace.images[static_cast<std::size_t>(index)];
+  ImageAnnotation annotation = loadOrCreateAnnotation(entry, decoded->image, decoded->sha256);
 
   closeImage();
   m_currentIndex = index;
-  m_image = std::move(image);
+  m_decoded = std::move(decoded);
+  m_image = &m_decoded->image;
   m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
   m_session->setUser(m_options.user);
   m_submittedRevision = m_session->revision();
@@ -209,7 +232,6 @@ bool Workbench::openImage(int index)
     report(MessageSeverity::Info, entry.relativePath + ": " + notice);
   }
   updateProgress();
-  return true;
 }
 
 bool Workbench::openNext()
@@ -232,13 +254,78 @@ bool Workbench::openPrevious()
   return false;
 }
 
+void Workbench::requestImage(int index)
+{
+  if (index < 0 || index >= static_cast<int>(m_workspace.images.size())) {
+    return;
+  }
+  m_pendingDirection = 0;
+  m_pendingIndex = index == m_currentIndex ? -1 : index;
+  m_cache.setCurrent(index);
+  poll();
+}
+
+bool Workbench::requestStep(int direction)
+{
+  const int count = static_cast<int>(m_workspace.images.size());
+  int index = (m_pendingIndex >= 0 ? m_pendingIndex : m_currentIndex) + direction;
+  while (index >= 0 && index < count && m_progress[static_cast<std::size_t>(index)] == ImageProgress::Unreadable) {
+    index += direction;
+  }
+  if (index < 0 || index >= count) {
+    return false;
+  }
+  requestImage(index);
+  if (m_pendingIndex >= 0) {
+    m_pendingDirection = direction;
+  }
+  return true;
+}
+
+bool Workbench::requestNext() { return requestStep(1); }
+
+bool Workbench::requestPrevious() { return requestStep(-1); }
+
+bool Workbench::poll()
+{
+  if (m_pendingIndex < 0) {
+    return false;
+  }
+  const int index = m_pendingIndex;
+  std::optional<std::string> failure = m_cache.error(index);
+  if (auto decoded = m_cache.find(index)) {
+    m_pendingIndex = -1;
+    try {
+      install(index, std::move(decoded));
+      return true;
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+  }
+  if (failure) {
+    m_pendingIndex = -1;
+    m_progress[static_cast<std::size_t>(index)] = ImageProgress::Unreadable;
+    report(MessageSeverity::Error, *failure + ". Skip to the next image or check the file.");
+    if (m_pendingDirection != 0) {
+      requestStep(m_pendingDirection);
+    }
+    return false;
+  }
+  if (!m_cache.isPending(index)) {
+    // Decoded while a jump elsewhere was in effect but evicted since, or dropped over budget.
+    m_cache.setCurrent(index);
+  }
+  return false;
+}
+
 void Workbench::closeImage()
 {
   if (m_session) {
     submitSave();
   }
   m_session.reset();
-  m_image.reset();
+  m_image = nullptr;
+  m_decoded.reset();
   m_currentIndex = -1;
 }
 

@@ -5,9 +5,11 @@
 #include "core/annotation_session.h"
 #include "core/autosave.h"
 #include "core/image.h"
+#include "core/image_cache.h"
 #include "core/workspace.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +22,8 @@ struct WorkbenchOptions {
   Level startLevel = Level::L5; // first vertebra on an image without landmarks
   // Longest time an edit stays unsaved while the app runs.
   std::chrono::milliseconds autosaveDelay{250};
+  // Background decoding: worker count, images prefetched on each side, memory budget.
+  ImageCacheOptions cache;
 };
 
 enum class MessageSeverity { Info, Warning, Error };
@@ -48,6 +52,28 @@ class Workbench {
   bool openNext();
   bool openPrevious();
 
+  // Asynchronous opening for the UI: requestImage asks the decoder pool for index (and its
+  // prefetch window) and returns at once; poll, once per frame, opens the requested image when
+  // its decode has finished, which is in the same call when it was prefetched. The current image
+  // stays open and editable until then. A failed decode reports a message; when the request came
+  // from requestNext or requestPrevious, the following image in that direction is requested.
+  void requestImage(int index);
+  // Request the image after or before the requested one (or the open one when nothing is
+  // pending), skipping images known to be unreadable. Return false at either end.
+  bool requestNext();
+  bool requestPrevious();
+  // Returns true when the open image changed.
+  bool poll();
+  // The index asked for that is not open yet, or -1.
+  int pendingIndex() const { return m_pendingIndex; }
+  // Called on a decoder thread when a decode finishes, to wake an event-driven UI loop.
+  void setOnImageDecoded(std::function<void()> callback) { m_cache.setOnFinished(std::move(callback)); }
+  ImageCacheStats cacheStats() const { return m_cache.stats(); }
+  // True while a requested image or a prefetch is still being decoded.
+  bool decoding() const { return m_pendingIndex >= 0 || !m_cache.idle(); }
+  // True when index is decoded and in memory, so opening it takes no decode.
+  bool isCached(int index) { return m_cache.find(index) != nullptr; }
+
   int currentIndex() const { return m_currentIndex; }
   bool hasImage() const { return m_image != nullptr; }
   const Image& image() const { return *m_image; }
@@ -71,17 +97,23 @@ class Workbench {
 
  private:
   void closeImage();
+  bool requestStep(int direction);
+  void install(int index, std::shared_ptr<const DecodedImage> decoded);
   void submitSave();
   void scanProgress();
   void updateProgress();
   void report(MessageSeverity severity, std::string text);
-  ImageAnnotation loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image);
+  ImageAnnotation loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image, const std::string& sha256);
 
   Workspace m_workspace;
   WorkbenchOptions m_options;
   AutosaveWorker m_autosave;
+  ImageCache m_cache;
   int m_currentIndex = -1;
-  std::unique_ptr<Image> m_image;
+  int m_pendingIndex = -1;
+  int m_pendingDirection = 0;  // +1 or -1 when the request came from requestNext or requestPrevious
+  std::shared_ptr<const DecodedImage> m_decoded;  // shares the cached image, so switching back is free
+  const Image* m_image = nullptr;                 // &m_decoded->image while an image is open
   std::unique_ptr<AnnotationSession> m_session;
   unsigned long m_submittedRevision = 0;
   Clock::time_point m_lastSubmit{};

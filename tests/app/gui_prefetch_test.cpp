@@ -1,0 +1,118 @@
+// GUI tests of background decoding: with prefetching, the frame that handles Page Down already
+// draws the next image; without it, that frame still shows the old image while the next decodes.
+// Both read the per-frame facts of `spinemark --frame-log`.
+#include "app/gui_harness.h"
+#include "support/test_data.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using spinemark::testing::runSpinemark;
+using spinemark::testing::writeText;
+
+// One line of the frame log (columns in docs/scripting.md).
+struct LoggedFrame {
+  int frame = 0;
+  double timeMs = 0;
+  double workUs = 0;
+  double cpuUs = 0;
+  int events = 0;
+  int keys = 0;
+  int shown = -1;
+  int pending = -1;
+  int decoding = 0;
+  int uploaded = 0;
+};
+
+std::vector<LoggedFrame> readFrameLog(const std::filesystem::path& path)
+{
+  std::ifstream file(path);
+  std::string line;
+  std::getline(file, line);  // header
+  std::vector<LoggedFrame> frames;
+  while (std::getline(file, line)) {
+    std::istringstream fields(line);
+    LoggedFrame frame;
+    fields >> frame.frame >> frame.timeMs >> frame.workUs >> frame.cpuUs >> frame.events >> frame.keys >>
+        frame.shown >> frame.pending >> frame.decoding >> frame.uploaded;
+    if (fields) {
+      frames.push_back(frame);
+    }
+  }
+  return frames;
+}
+
+class GuiPrefetch : public ::testing::Test {
+ protected:
+  void SetUp() override
+  {
+    if (!spinemark::testing::haveDisplay()) {
+      GTEST_SKIP() << "no X display";
+    }
+    m_scratch = spinemark::testing::makeScratchDir("gui-prefetch");
+    m_workspace = m_scratch / "workspace";
+    const auto made = runSpinemark({"sample-workspace", m_workspace.string()});
+    ASSERT_EQ(made.exitCode, 0) << made.output;
+  }
+
+  // Steps through the three sample images with Page Down, waiting for every decode to finish
+  // before each key press, and returns the frame log.
+  std::vector<LoggedFrame> stepThrough(const std::string& prefetch)
+  {
+    const auto script = m_scratch / "step.txt";
+    writeText(script, "wait-prefetch\nkey PAGE_DOWN\nwait 3\nwait-prefetch\nkey PAGE_DOWN\nwait 3\nquit\n");
+    const auto log = m_scratch / ("frames-" + prefetch + ".txt");
+    const auto run = runSpinemark({m_workspace.string(), "--annotations", (m_scratch / "annotations").string(),
+                                   "--script", script.string(), "--window-size", "1200x900", "--prefetch",
+                                   prefetch, "--frame-log", log.string()});
+    EXPECT_EQ(run.exitCode, 0) << run.output;
+    return readFrameLog(log);
+  }
+
+  static std::vector<LoggedFrame> keyFrames(const std::vector<LoggedFrame>& frames)
+  {
+    std::vector<LoggedFrame> pressed;
+    for (const auto& frame : frames) {
+      if (frame.keys > 0) {
+        pressed.push_back(frame);
+      }
+    }
+    return pressed;
+  }
+
+  std::filesystem::path m_scratch;
+  std::filesystem::path m_workspace;
+};
+
+TEST_F(GuiPrefetch, PrefetchedImageDrawnInKeyFrame)
+{
+  const auto frames = stepThrough("2");
+  const auto pressed = keyFrames(frames);
+  ASSERT_EQ(pressed.size(), 2u);
+  for (std::size_t i = 0; i < pressed.size(); ++i) {
+    const int expected = static_cast<int>(i) + 1;
+    EXPECT_EQ(pressed[i].shown, expected) << "key frame " << pressed[i].frame;
+    EXPECT_EQ(pressed[i].uploaded, 1) << "key frame " << pressed[i].frame;
+    EXPECT_EQ(pressed[i].pending, -1) << "key frame " << pressed[i].frame;
+  }
+  EXPECT_EQ(frames.back().shown, 2);
+}
+
+TEST_F(GuiPrefetch, WithoutPrefetchKeyFrameShowsOldImage)
+{
+  const auto frames = stepThrough("0");
+  const auto pressed = keyFrames(frames);
+  ASSERT_EQ(pressed.size(), 2u);
+  EXPECT_EQ(pressed[0].shown, 0);
+  EXPECT_EQ(pressed[0].pending, 1);
+  EXPECT_EQ(pressed[1].shown, 1);
+  EXPECT_EQ(pressed[1].pending, 2);
+  // The image still arrives, in a later frame.
+  EXPECT_EQ(frames.back().shown, 2);
+}
+
+}  // namespace
