@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
-// Reads and writes schema version 1, the only version so far. A version 2 must keep a reader for
-// version 1 files beside its own.
+// Writes schema version 2 and reads versions 1 and 2. Version 1 lacks vertebra statuses,
+// variants, point authors, workflow, comments, history and active time; its points are credited to
+// the file's annotator. A version 3 must keep this reader for the older files beside its own.
 
 namespace spinemark::core {
 
@@ -160,10 +162,37 @@ void appendOrientation(std::string& out, const Orientation& orientation)
   out += "},\n";
 }
 
+void appendCoordinates(std::string& out, Point point)
+{
+  out += "{\"x\": ";
+  appendNumber(out, point.x);
+  out += ", \"y\": ";
+  appendNumber(out, point.y);
+}
+
+void appendPoint(std::string& out, Point point, const PointAuthor& author)
+{
+  appendCoordinates(out, point);
+  if (!author.by.empty()) {
+    out += ", \"by\": ";
+    appendString(out, author.by);
+  }
+  if (author.original) {
+    out += ", \"original\": ";
+    appendCoordinates(out, author.original->position);
+    out += ", \"by\": ";
+    appendString(out, author.original->by);
+    out += "}";
+  }
+  out += "}";
+}
+
 void appendVertebra(std::string& out, Level level, const Vertebra& vertebra, const ImageAnnotation& annotation)
 {
   out += "    {\"label\": ";
   appendString(out, levelName(level));
+  out += ", \"status\": ";
+  appendString(out, vertebraStatusName(vertebra.status));
   out += ", \"points\": {";
   bool first = true;
   for (int i = 0; i < SlotCount; ++i) {
@@ -171,15 +200,16 @@ void appendVertebra(std::string& out, Level level, const Vertebra& vertebra, con
     if (!point) {
       continue;
     }
+    const PointAuthor& author = vertebra.authors[i];
     requireFinite(*point, level, annotation);
+    if (author.original) {
+      requireFinite(author.original->position, level, annotation);
+    }
+    requireUtf8(author.by, "user name of a point", annotation);
     out += first ? "\n" : ",\n";
     first = false;
     appendKey(out, 3, landmarkName(static_cast<Slot>(i), annotation.orientation));
-    out += "{\"x\": ";
-    appendNumber(out, point->x);
-    out += ", \"y\": ";
-    appendNumber(out, point->y);
-    out += "}";
+    appendPoint(out, *point, author);
   }
   out += first ? "}}" : "\n    }}";
 }
@@ -191,12 +221,147 @@ void appendVertebrae(std::string& out, const ImageAnnotation& annotation)
   bool first = true;
   // std::map orders by the Level enum, which runs caudal to cranial.
   for (const auto& [level, vertebra] : annotation.vertebrae) {
-    if (vertebra.placedCount() == 0) {
+    if (vertebra.empty()) {
       continue;
     }
     out += first ? "\n" : ",\n";
     first = false;
     appendVertebra(out, level, vertebra, annotation);
+  }
+  out += first ? "],\n" : "\n  ],\n";
+}
+
+void appendOptionalLevelAndSlot(std::string& out, std::optional<Level> level, std::optional<Slot> slot,
+                                const Orientation& orientation)
+{
+  if (level) {
+    out += ", \"level\": ";
+    appendString(out, levelName(*level));
+  }
+  if (slot) {
+    out += ", \"landmark\": ";
+    appendString(out, landmarkName(*slot, orientation));
+  }
+}
+
+void appendVariants(std::string& out, const ImageAnnotation& annotation)
+{
+  appendKey(out, 1, "variants");
+  out += "[";
+  bool first = true;
+  for (Level level : annotation.variants) {
+    out += first ? "" : ", ";
+    first = false;
+    appendString(out, levelName(level));
+  }
+  out += "],\n";
+}
+
+void appendWorkflow(std::string& out, const ImageAnnotation& annotation)
+{
+  const Workflow& workflow = annotation.workflow;
+  requireUtf8(workflow.changedBy, "user of the workflow state", annotation);
+  requireUtf8(workflow.flagText, "flag text", annotation);
+  appendKey(out, 1, "workflow");
+  out += "{\"state\": ";
+  appendString(out, workflowStateName(workflow.state));
+  out += ", \"by\": ";
+  appendString(out, workflow.changedBy);
+  out += ", \"at\": ";
+  appendString(out, workflow.changedAt);
+  out += ", \"flag_reasons\": [";
+  for (std::size_t i = 0; i < workflow.flagReasons.size(); ++i) {
+    out += i == 0 ? "" : ", ";
+    appendString(out, flagReasonName(workflow.flagReasons[i]));
+  }
+  out += "], \"flag_text\": ";
+  appendString(out, workflow.flagText);
+  out += "},\n";
+}
+
+void appendComments(std::string& out, const ImageAnnotation& annotation)
+{
+  appendKey(out, 1, "comments");
+  out += "[";
+  bool first = true;
+  for (const ReviewComment& comment : annotation.comments) {
+    requireUtf8(comment.author, "author of a comment", annotation);
+    requireUtf8(comment.text, "text of a comment", annotation);
+    out += first ? "\n    {\"id\": " : ",\n    {\"id\": ";
+    first = false;
+    appendNumber(out, static_cast<long long>(comment.id));
+    out += ", \"author\": ";
+    appendString(out, comment.author);
+    out += ", \"time\": ";
+    appendString(out, comment.time);
+    out += ", \"text\": ";
+    appendString(out, comment.text);
+    appendOptionalLevelAndSlot(out, comment.level, comment.slot, annotation.orientation);
+    out += comment.resolved ? ", \"resolved\": true}" : ", \"resolved\": false}";
+  }
+  out += first ? "],\n" : "\n  ],\n";
+}
+
+void appendActiveSeconds(std::string& out, const ImageAnnotation& annotation)
+{
+  appendKey(out, 1, "active_seconds");
+  out += "{";
+  bool first = true;
+  for (const auto& [user, seconds] : annotation.activeSeconds) {
+    requireUtf8(user, "user name of the active time", annotation);
+    out += first ? "" : ", ";
+    first = false;
+    appendString(out, user);
+    out += ": ";
+    appendNumber(out, seconds);
+  }
+  out += "},\n";
+}
+
+void appendPair(std::string& out, std::string_view key, Point point)
+{
+  out += ", ";
+  appendString(out, key);
+  out += ": [";
+  appendNumber(out, point.x);
+  out += ", ";
+  appendNumber(out, point.y);
+  out += "]";
+}
+
+// One line per entry keeps a long history readable and its diff small.
+void appendHistory(std::string& out, const ImageAnnotation& annotation)
+{
+  appendKey(out, 1, "history");
+  out += "[";
+  bool first = true;
+  for (const HistoryEntry& item : annotation.history) {
+    requireUtf8(item.user, "user of a history entry", annotation);
+    requireUtf8(item.detail, "detail of a history entry", annotation);
+    for (const auto& point : {item.from, item.to}) {
+      if (point) {
+        requireFinite(*point, item.level.value_or(Level::L5), annotation);
+      }
+    }
+    out += first ? "\n    {\"time\": " : ",\n    {\"time\": ";
+    first = false;
+    appendString(out, item.time);
+    out += ", \"user\": ";
+    appendString(out, item.user);
+    out += ", \"action\": ";
+    appendString(out, historyActionName(item.action));
+    appendOptionalLevelAndSlot(out, item.level, item.slot, annotation.orientation);
+    if (item.from) {
+      appendPair(out, "from", *item.from);
+    }
+    if (item.to) {
+      appendPair(out, "to", *item.to);
+    }
+    if (!item.detail.empty()) {
+      out += ", \"detail\": ";
+      appendString(out, item.detail);
+    }
+    out += "}";
   }
   out += first ? "],\n" : "\n  ],\n";
 }
@@ -276,6 +441,24 @@ class Reader {
     return result;
   }
 
+  bool boolean(simdjson::dom::element element, const std::string& where) const
+  {
+    bool result = false;
+    if (element.get_bool().get(result) != simdjson::SUCCESS) {
+      fail(where + " must be true or false");
+    }
+    return result;
+  }
+
+  simdjson::dom::array array(simdjson::dom::element element, const std::string& where) const
+  {
+    simdjson::dom::array result;
+    if (element.get_array().get(result) != simdjson::SUCCESS) {
+      fail(where + " must be an array" + (element.is_null() ? ", not null" : ""));
+    }
+    return result;
+  }
+
   std::string stringField(simdjson::dom::object parent, std::string_view key, const std::string& where) const
   {
     return string(field(parent, key, where), joinPath(where, key));
@@ -292,7 +475,7 @@ class Reader {
   std::filesystem::path m_path;
 };
 
-void checkSchema(const Reader& reader, simdjson::dom::object root)
+int checkSchema(const Reader& reader, simdjson::dom::object root)
 {
   std::string schema = reader.stringField(root, "schema", "");
   if (schema != SchemaId) {
@@ -308,6 +491,28 @@ void checkSchema(const Reader& reader, simdjson::dom::object root)
   }
   if (version < 1) {
     reader.fail("schema_version " + std::to_string(version) + " is invalid; versions start at 1");
+  }
+  return static_cast<int>(version);
+}
+
+// simdjson keeps the first of two equal keys and ignores the second, so a file edited by hand
+// could silently lose data. JSON (RFC 8259) leaves duplicates undefined; spinemark rejects them.
+void checkDuplicateKeys(const Reader& reader, simdjson::dom::element element, const std::string& where)
+{
+  if (element.is_object()) {
+    std::set<std::string_view> keys;
+    for (auto [key, value] : simdjson::dom::object(element)) {
+      std::string path = Reader::joinPath(where, key);
+      if (!keys.insert(key).second) {
+        reader.fail("the key \"" + path + "\" appears twice");
+      }
+      checkDuplicateKeys(reader, value, path);
+    }
+  } else if (element.is_array()) {
+    std::size_t index = 0;
+    for (simdjson::dom::element item : simdjson::dom::array(element)) {
+      checkDuplicateKeys(reader, item, where + "[" + std::to_string(index++) + "]");
+    }
   }
 }
 
@@ -411,8 +616,32 @@ double readCoordinate(const Reader& reader, simdjson::dom::object point, std::st
   return value;
 }
 
+Point readXy(const Reader& reader, simdjson::dom::object point, const std::string& where)
+{
+  return Point{readCoordinate(reader, point, "x", where), readCoordinate(reader, point, "y", where)};
+}
+
+// Version 2 points carry "by" and, once another user moved them, "original". Version 1 points
+// are credited to the file's annotator.
+PointAuthor readAuthor(const Reader& reader, simdjson::dom::object point, const std::string& where,
+                       const std::string& fileAnnotator)
+{
+  PointAuthor author;
+  author.by = fileAnnotator;
+  if (auto by = reader.optionalField(point, "by")) {
+    author.by = reader.string(*by, where + ".by");
+  }
+  if (auto original = reader.optionalField(point, "original")) {
+    std::string originalWhere = where + ".original";
+    simdjson::dom::object object = reader.object(*original, originalWhere);
+    author.original = OriginalPlacement{readXy(reader, object, originalWhere),
+                                        reader.stringField(object, "by", originalWhere)};
+  }
+  return author;
+}
+
 Vertebra readPoints(const Reader& reader, simdjson::dom::element element, const Orientation& orientation,
-                    const std::string& where)
+                    const std::string& where, const std::string& fileAnnotator)
 {
   Vertebra vertebra;
   for (auto [key, value] : reader.object(element, where)) {
@@ -427,17 +656,29 @@ Vertebra readPoints(const Reader& reader, simdjson::dom::element element, const 
       reader.fail(pointWhere + " appears twice");
     }
     simdjson::dom::object point = reader.object(value, pointWhere);
-    stored = Point{readCoordinate(reader, point, "x", pointWhere), readCoordinate(reader, point, "y", pointWhere)};
+    stored = readXy(reader, point, pointWhere);
+    vertebra.authors[static_cast<int>(*slot)] = readAuthor(reader, point, pointWhere, fileAnnotator);
   }
   return vertebra;
 }
 
-std::map<Level, Vertebra> readVertebrae(const Reader& reader, simdjson::dom::object root, const Orientation& orientation)
+VertebraStatus readStatus(const Reader& reader, simdjson::dom::object entry, const std::string& where, int version)
 {
-  simdjson::dom::array list;
-  if (reader.field(root, "vertebrae", "").get_array().get(list) != simdjson::SUCCESS) {
-    reader.fail("vertebrae must be an array");
+  if (version < 2) {
+    return VertebraStatus::Visible;
   }
+  std::string name = reader.stringField(entry, "status", where);
+  std::optional<VertebraStatus> status = parseVertebraStatus(name);
+  if (!status) {
+    reader.fail(where + ".status is \"" + name + "\", expected \"visible\", \"not_visible\" or \"not_assessable\"");
+  }
+  return *status;
+}
+
+std::map<Level, Vertebra> readVertebrae(const Reader& reader, simdjson::dom::object root, const Orientation& orientation,
+                                        int version, const std::string& fileAnnotator)
+{
+  simdjson::dom::array list = reader.array(reader.field(root, "vertebrae", ""), "vertebrae");
   std::map<Level, Vertebra> result;
   std::size_t index = 0;
   for (simdjson::dom::element item : list) {
@@ -451,13 +692,213 @@ std::map<Level, Vertebra> readVertebrae(const Reader& reader, simdjson::dom::obj
     if (result.count(*level) != 0) {
       reader.fail(where + ".label \"" + label + "\" appears more than once");
     }
-    Vertebra vertebra = readPoints(reader, reader.field(entry, "points", where), orientation, where + ".points");
-    // The model keeps only vertebrae with points, so an empty one carries no data to lose.
-    if (vertebra.placedCount() > 0) {
+    Vertebra vertebra =
+        readPoints(reader, reader.field(entry, "points", where), orientation, where + ".points", fileAnnotator);
+    vertebra.status = readStatus(reader, entry, where, version);
+    if (vertebra.skipped() && vertebra.placedCount() > 0) {
+      reader.fail(where + " is marked " + std::string(vertebraStatusName(vertebra.status)) +
+                  " but has points; a vertebra that is not visible or not assessable has none");
+    }
+    // The model keeps only vertebrae with data, so an empty visible one carries nothing to lose.
+    if (!vertebra.empty()) {
       result.emplace(*level, vertebra);
     }
   }
   return result;
+}
+
+std::optional<Level> readOptionalLevel(const Reader& reader, simdjson::dom::object parent, const std::string& where)
+{
+  auto element = reader.optionalField(parent, "level");
+  if (!element) {
+    return std::nullopt;
+  }
+  std::string label = reader.string(*element, where + ".level");
+  std::optional<Level> level = parseLevel(label);
+  if (!level) {
+    reader.fail(where + ".level \"" + label + "\" is not a vertebra level (L6 to L1, T13 to T1)");
+  }
+  return level;
+}
+
+std::optional<Slot> readOptionalSlot(const Reader& reader, simdjson::dom::object parent, const std::string& where,
+                                     const Orientation& orientation)
+{
+  auto element = reader.optionalField(parent, "landmark");
+  if (!element) {
+    return std::nullopt;
+  }
+  std::string name = reader.string(*element, where + ".landmark");
+  std::optional<Slot> slot = parseLandmarkName(name, orientation);
+  if (!slot) {
+    reader.fail(where + ".landmark \"" + name + "\" is not a landmark name of a " +
+                std::string(viewName(orientation.view)) + " view with this orientation");
+  }
+  return slot;
+}
+
+std::set<Level> readVariants(const Reader& reader, simdjson::dom::object root)
+{
+  std::set<Level> variants;
+  std::size_t index = 0;
+  for (simdjson::dom::element item : reader.array(reader.field(root, "variants", ""), "variants")) {
+    std::string where = "variants[" + std::to_string(index++) + "]";
+    std::string label = reader.string(item, where);
+    std::optional<Level> level = parseLevel(label);
+    if (!level || !isVariantLevel(*level)) {
+      reader.fail(where + " is \"" + label + "\", expected \"L6\" or \"T13\"");
+    }
+    if (!variants.insert(*level).second) {
+      reader.fail(where + " \"" + label + "\" appears more than once");
+    }
+  }
+  return variants;
+}
+
+Workflow readWorkflow(const Reader& reader, simdjson::dom::object root)
+{
+  simdjson::dom::object object = reader.object(reader.field(root, "workflow", ""), "workflow");
+  Workflow workflow;
+  std::string state = reader.stringField(object, "state", "workflow");
+  std::optional<WorkflowState> parsed = parseWorkflowState(state);
+  if (!parsed) {
+    reader.fail("workflow.state is \"" + state +
+                "\", expected new, in_progress, done, flagged, approved, changes_requested or corrected");
+  }
+  workflow.state = *parsed;
+  workflow.changedBy = reader.stringField(object, "by", "workflow");
+  workflow.changedAt = reader.stringField(object, "at", "workflow");
+  std::size_t index = 0;
+  for (auto item : reader.array(reader.field(object, "flag_reasons", "workflow"), "workflow.flag_reasons")) {
+    std::string where = "workflow.flag_reasons[" + std::to_string(index++) + "]";
+    std::string name = reader.string(item, where);
+    std::optional<FlagReason> reason = parseFlagReason(name);
+    if (!reason) {
+      reader.fail(where + " is \"" + name +
+                  "\", expected endplate_not_visible, level_uncertain, anatomical_variant, poor_image or other");
+    }
+    workflow.flagReasons.push_back(*reason);
+  }
+  workflow.flagText = reader.stringField(object, "flag_text", "workflow");
+  return workflow;
+}
+
+std::vector<ReviewComment> readComments(const Reader& reader, simdjson::dom::object root,
+                                        const Orientation& orientation)
+{
+  std::vector<ReviewComment> comments;
+  std::set<int> ids;
+  std::size_t index = 0;
+  for (auto item : reader.array(reader.field(root, "comments", ""), "comments")) {
+    std::string where = "comments[" + std::to_string(index++) + "]";
+    simdjson::dom::object object = reader.object(item, where);
+    ReviewComment comment;
+    std::int64_t id = reader.integer(reader.field(object, "id", where), where + ".id");
+    if (id < 1 || id > std::numeric_limits<int>::max() || !ids.insert(static_cast<int>(id)).second) {
+      reader.fail(where + ".id " + std::to_string(id) + " must be a positive integer used by no other comment");
+    }
+    comment.id = static_cast<int>(id);
+    comment.author = reader.stringField(object, "author", where);
+    comment.time = reader.stringField(object, "time", where);
+    comment.text = reader.stringField(object, "text", where);
+    comment.level = readOptionalLevel(reader, object, where);
+    comment.slot = readOptionalSlot(reader, object, where, orientation);
+    if (comment.slot && !comment.level) {
+      reader.fail(where + " names a landmark but no level");
+    }
+    comment.resolved = reader.boolean(reader.field(object, "resolved", where), where + ".resolved");
+    comments.push_back(std::move(comment));
+  }
+  return comments;
+}
+
+// Ten years of seconds: anything larger is corrupt.
+constexpr double MaxActiveSeconds = 10.0 * 365 * 24 * 3600;
+
+std::map<std::string, double> readActiveSeconds(const Reader& reader, simdjson::dom::object root)
+{
+  std::map<std::string, double> result;
+  for (auto [user, value] : reader.object(reader.field(root, "active_seconds", ""), "active_seconds")) {
+    std::string where = "active_seconds." + std::string(user);
+    double seconds = reader.number(value, where);
+    if (!std::isfinite(seconds) || seconds < 0.0 || seconds > MaxActiveSeconds) {
+      reader.fail(where + " must be a number of seconds from 0 to " +
+                  std::to_string(static_cast<long long>(MaxActiveSeconds)));
+    }
+    result.emplace(std::string(user), seconds);
+  }
+  return result;
+}
+
+std::optional<Point> readOptionalPair(const Reader& reader, simdjson::dom::object parent, std::string_view key,
+                                      const std::string& where)
+{
+  auto element = reader.optionalField(parent, key);
+  if (!element) {
+    return std::nullopt;
+  }
+  std::string pairWhere = Reader::joinPath(where, key);
+  simdjson::dom::array pair = reader.array(*element, pairWhere);
+  if (pair.size() != 2) {
+    reader.fail(pairWhere + " must hold two numbers, x and y");
+  }
+  std::array<double, 2> values{};
+  for (std::size_t i = 0; i < 2; ++i) {
+    values[i] = reader.number(pair.at(i).value_unsafe(), pairWhere + "[" + std::to_string(i) + "]");
+    if (!std::isfinite(values[i]) || std::abs(values[i]) > MaxCoordinate) {
+      reader.fail(pairWhere + " is out of range: coordinates must be finite image pixels within +-" +
+                  std::to_string(static_cast<long long>(MaxCoordinate)));
+    }
+  }
+  return Point{values[0], values[1]};
+}
+
+std::vector<HistoryEntry> readHistory(const Reader& reader, simdjson::dom::object root, const Orientation& orientation)
+{
+  std::vector<HistoryEntry> history;
+  std::size_t index = 0;
+  for (auto item : reader.array(reader.field(root, "history", ""), "history")) {
+    std::string where = "history[" + std::to_string(index++) + "]";
+    simdjson::dom::object object = reader.object(item, where);
+    HistoryEntry entry;
+    entry.time = reader.stringField(object, "time", where);
+    entry.user = reader.stringField(object, "user", where);
+    std::string action = reader.stringField(object, "action", where);
+    std::optional<HistoryAction> parsed = parseHistoryAction(action);
+    if (!parsed) {
+      reader.fail(where + ".action \"" + action + "\" is not a known action");
+    }
+    entry.action = *parsed;
+    entry.level = readOptionalLevel(reader, object, where);
+    entry.slot = readOptionalSlot(reader, object, where, orientation);
+    entry.from = readOptionalPair(reader, object, "from", where);
+    entry.to = readOptionalPair(reader, object, "to", where);
+    if (auto detail = reader.optionalField(object, "detail")) {
+      entry.detail = reader.string(*detail, where + ".detail");
+    }
+    history.push_back(std::move(entry));
+  }
+  return history;
+}
+
+// Messages for text that simdjson would only call "not valid JSON", so the user learns what
+// happened to the file.
+void checkText(const Reader& reader, std::string_view json)
+{
+  if (json.empty()) {
+    reader.fail("the file is empty (0 bytes); a crash or a full disk during an earlier save can cause this");
+  }
+  if (json.find_first_not_of('\0') == std::string_view::npos) {
+    reader.fail("the file contains only NUL bytes (" + std::to_string(json.size()) +
+                "); a crash during an earlier save on some file systems leaves this");
+  }
+  if (json.substr(0, 3) == "\xEF\xBB\xBF") {
+    reader.fail("the file starts with a UTF-8 byte order mark, which JSON files must not have (RFC 8259). "
+                "Save it again without the mark");
+  }
+  if (!simdjson::validate_utf8(json.data(), json.size())) {
+    reader.fail("the file is not valid UTF-8 text");
+  }
 }
 
 }  // namespace
@@ -476,7 +917,12 @@ std::string toJson(const ImageAnnotation& annotation)
   appendImage(out, annotation.image);
   appendTextField(out, "coordinate_system", CoordinateSystemText, false);
   appendOrientation(out, annotation.orientation);
+  appendVariants(out, annotation);
   appendVertebrae(out, annotation);
+  appendWorkflow(out, annotation);
+  appendComments(out, annotation);
+  appendActiveSeconds(out, annotation);
+  appendHistory(out, annotation);
   appendTextField(out, "annotator", annotation.annotator, false);
   appendTextField(out, "created", annotation.created, false);
   appendTextField(out, "modified", annotation.modified, true);
@@ -495,19 +941,41 @@ ImageAnnotation parseAnnotation(std::string_view json, const std::filesystem::pa
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element rootElement;
+  checkText(reader, json);
   if (auto error = parser.parse(padded).get(rootElement); error != simdjson::SUCCESS) {
-    reader.fail(std::string("the file is not valid JSON (") + simdjson::error_message(error) + ")");
+    if (error == simdjson::NUMBER_ERROR) {
+      reader.fail("the file is not valid JSON: a number is malformed or beyond the range of a 64-bit "
+                  "floating-point value");
+    }
+    // NaN and Infinity end up here: JSON has no literal for them.
+    reader.fail(std::string("the file is not valid JSON (") + simdjson::error_message(error) +
+                "); it may be cut short or contain a value JSON does not allow, such as NaN");
   }
   simdjson::dom::object root = reader.object(rootElement, "the top level");
 
-  checkSchema(reader, root);
+  int version = checkSchema(reader, root);
+  checkDuplicateKeys(reader, rootElement, "");
   ImageAnnotation result;
   result.image = readImage(reader, root);
   result.orientation = readOrientation(reader, root);
-  result.vertebrae = readVertebrae(reader, root, result.orientation);
   result.annotator = reader.stringField(root, "annotator", "");
   result.created = reader.stringField(root, "created", "");
   result.modified = reader.stringField(root, "modified", "");
+  result.vertebrae =
+      readVertebrae(reader, root, result.orientation, version, version < 2 ? result.annotator : std::string());
+  if (version >= 2) {
+    result.variants = readVariants(reader, root);
+    result.workflow = readWorkflow(reader, root);
+    result.comments = readComments(reader, root, result.orientation);
+    result.activeSeconds = readActiveSeconds(reader, root);
+    result.history = readHistory(reader, root, result.orientation);
+  }
+  // A variant with data belongs to the sequence even when the file does not list it (version 1).
+  for (Level variant : {Level::L6, Level::T13}) {
+    if (result.vertebrae.count(variant) != 0) {
+      result.variants.insert(variant);
+    }
+  }
   return result;
 }
 

@@ -10,7 +10,8 @@
 
 namespace spinemark::core {
 
-inline constexpr int AnnotationSchemaVersion = 1;
+// Version written by toJson. Versions 1 and 2 are read.
+inline constexpr int AnnotationSchemaVersion = 2;
 
 // Serializes to the documented JSON. Numbers use std::to_chars: locale-independent and
 // round-trip exact.

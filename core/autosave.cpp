@@ -1,5 +1,6 @@
 #include "core/autosave.h"
 
+#include "core/annotation_store.h"
 #include "core/atomic_file.h"
 
 #include <spdlog/spdlog.h>
@@ -122,7 +123,7 @@ void AutosaveWorker::attempt(std::unique_lock<std::mutex>& lock, std::filesystem
 
   std::optional<std::string> error;
   try {
-    writeFileAtomically(path, content);
+    saveAnnotation(path, content);  // keeps the previous valid file as its backup
   } catch (const FileWriteError& failure) {
     error = failure.what();
   } catch (const std::exception& failure) {

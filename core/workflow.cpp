@@ -27,7 +27,7 @@ ActionResult transition(Workflow& workflow, const Actor& actor, const std::strin
                         Role role, std::initializer_list<WorkflowState> from, WorkflowState to)
 {
   if (actor.role != role) {
-    return {"Only a " + std::string(roleName(role)) + " can " + std::string(action) + " an image; " +
+    return {std::string(role == Role::Reviewer ? "Only a " : "Only an ") + std::string(roleName(role)) + " can " + std::string(action) + " an image; " +
             (actor.user.empty() ? std::string("this user") : actor.user) + " acts as " +
             std::string(roleName(actor.role)) + "."};
   }

@@ -107,7 +107,7 @@ TEST(AnnotationJsonTest, RoundTripIsExact)
 TEST(AnnotationJsonTest, WritesDocumentedFields)
 {
   std::string json = toJson(makeAnnotation());
-  EXPECT_NE(json.find("\"schema_version\": 1"), std::string::npos);
+  EXPECT_NE(json.find("\"schema_version\": 2"), std::string::npos);
   EXPECT_NE(json.find("\"patient_right_on\": \"image_left\""), std::string::npos);
   EXPECT_NE(json.find("\"source\": \"dicom\""), std::string::npos);
   EXPECT_NE(json.find("\"source\": \"ImagerPixelSpacing\""), std::string::npos);
@@ -210,7 +210,7 @@ TEST(AnnotationJsonTest, RejectsWrongSchema)
 
 TEST(AnnotationJsonTest, RejectsNewerSchemaVersion)
 {
-  std::string message = parseError(replaced(toJson(makeAnnotation()), "\"schema_version\": 1", "\"schema_version\": 7"));
+  std::string message = parseError(replaced(toJson(makeAnnotation()), "\"schema_version\": 2", "\"schema_version\": 7"));
   EXPECT_NE(message.find("version 7"), std::string::npos) << message;
   EXPECT_NE(message.find("Upgrade spinemark"), std::string::npos) << message;
 }
