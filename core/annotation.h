@@ -31,7 +31,7 @@ struct OriginalPlacement {
   bool operator==(const OriginalPlacement&) const = default;
 };
 
-// Who set a point. Empty for an unplaced slot and for points from version 1 files.
+// Authorship of a point: empty for an unplaced slot. Version 1 points are credited to the file's annotator.
 struct PointAuthor {
   std::string by;  // user who last placed or moved the point
   std::optional<OriginalPlacement> original;  // set once a user other than the first one moves it

@@ -22,7 +22,7 @@ struct LandmarkRef {
   bool operator==(const LandmarkRef&) const = default;
 };
 
-// Where a point came from, for a history panel.
+// Origin of a point for a history panel: its position, authors and history entries.
 struct PointProvenance {
   std::optional<Point> position;  // current position, nullopt when not placed
   PointAuthor author;
@@ -52,7 +52,7 @@ class AnnotationSession {
   std::optional<Level> nextLevelDown(Level level) const;
 
   // Places the current landmark at position, then advances to the next empty slot of the same
-  // vertebra; after the sixth slot the next vertebra up (nextLevelUp) becomes current. Placing on
+  // vertebra. After the sixth slot the next vertebra up (nextLevelUp) becomes current. Placing on
   // a vertebra marked not visible or not assessable makes it visible again.
   void placeCurrent(Point position);
   void nextLandmark();      // cycles through the six slots, then moves up one level
@@ -61,7 +61,8 @@ class AnnotationSession {
   void previousVertebra();  // one level down, first slot
   void nudgeCurrent(double dx, double dy);  // no-op when the current landmark is not placed
   // Sets every slot of one vertebra at once (nullopt clears a slot) as one undo step, for
-  // accepting predicted landmarks; the cursor then moves to the vertebra above, first empty slot.
+  // accepting predicted landmarks. The cursor then moves to the first empty slot of that vertebra,
+  // or of the next vertebra up when it is complete.
   void setVertebraPoints(Level level, const std::array<std::optional<Point>, SlotCount>& points);
   void deleteCurrent();
 

@@ -1,7 +1,7 @@
-// Loading and saving one annotation file with recovery. A save first keeps the current valid file
-// as a backup (.NAME.json.bak, a hard link or copy that replaces the old backup atomically), then
-// replaces the file atomically, so a crash at any point leaves a valid file and a valid backup.
-// A load that finds a bad file copies it aside untouched and falls back to the backup.
+// Loading and saving one annotation file with recovery. A save first makes the current valid file
+// the backup .NAME.json.bak (a hard link or copy renamed over the old backup). Then it replaces
+// the file atomically, so a crash at any point leaves a valid file and a valid backup. A load that
+// finds a bad file copies it aside untouched and falls back to the backup.
 #pragma once
 
 #include "core/annotation.h"
