@@ -20,5 +20,7 @@ using SubcommandList = std::vector<Subcommand>;
 void addFileCommands(CLI::App& cli, SubcommandList& commands);
 // learn, assist-eval and replay: the landmark predictor (app/assist_commands.cpp).
 void addAssistCommands(CLI::App& cli, SubcommandList& commands);
+// import, check and report: ground truth, quality findings and KPIs (app/quality_commands.cpp).
+void addQualityCommands(CLI::App& cli, SubcommandList& commands);
 
 }  // namespace spinemark::app

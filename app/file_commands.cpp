@@ -3,6 +3,7 @@
 
 #include "core/csv_export.h"
 #include "core/phantom.h"
+#include "core/quality/morphometry.h"
 #include "render/render_command.h"
 
 #include <spdlog/spdlog.h>
@@ -24,8 +25,9 @@ struct ExportOptions {
 
 int runExport(const ExportOptions& options)
 {
-  if (options.format != "csv") {
-    std::cerr << "spinemark export: unsupported format '" << options.format << "'; use --format csv\n";
+  if (options.format != "csv" && options.format != "morphometry-csv") {
+    std::cerr << "spinemark export: unsupported format '" << options.format
+              << "'; use --format csv or --format morphometry-csv\n";
     return 2;
   }
   const auto folder = options.annotations.empty() ? options.workspace / "annotations" : options.annotations;
@@ -43,7 +45,8 @@ int runExport(const ExportOptions& options)
     }
   }
   std::ostream& stream = options.out.empty() ? std::cout : file;
-  const auto report = core::exportLandmarksCsv(folder, stream);
+  const auto report = options.format == "csv" ? core::exportLandmarksCsv(folder, stream)
+                                              : core::quality::exportMorphometryCsv(folder, stream);
   for (const auto& error : report.errors) {
     std::cerr << "spinemark export: skipped " << error << "\n";
   }
@@ -67,7 +70,10 @@ void addExportCommand(CLI::App& cli, SubcommandList& commands)
 {
   auto options = std::make_shared<ExportOptions>();
   auto* parser = cli.add_subcommand("export", "Print a workspace's landmarks for machine learning");
-  parser->add_option("--format", options->format, "Output format: csv")->required();
+  parser
+      ->add_option("--format", options->format,
+                   "Output format: csv (landmarks) or morphometry-csv (heights, ratios, Genant grade)")
+      ->required();
   parser->add_option("workspace", options->workspace, "Workspace folder")->required();
   parser->add_option("--annotations", options->annotations, "Annotation folder (default WORKSPACE/annotations)");
   parser->add_option("--out", options->out, "Write to this file instead of standard output");

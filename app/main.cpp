@@ -92,6 +92,7 @@ int main(int argc, char** argv)
   app::SubcommandList commands;
   app::addFileCommands(cli, commands);
   app::addAssistCommands(cli, commands);
+  app::addQualityCommands(cli, commands);
 
   CLI11_PARSE(cli, argc, argv);
   gui.cache.budgetBytes = cacheMb << 20;
