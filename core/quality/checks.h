@@ -53,8 +53,10 @@ inline constexpr std::string_view MidpointOffEndplate = "midpoint_off_endplate";
 struct CheckThresholds {
   // Height/width of a vertebral body. Adult bodies measure roughly 0.5 to 0.9 in AP and lateral
   // projections (textbook estimates: lumbar about 27 mm high and 45 mm wide, upper thoracic about
-  // 15 mm high and 25 mm wide), so values far outside mean a misplaced corner.
-  double minHeightToWidth = 0.25;
+  // 15 mm high and 25 mm wide), so values far outside mean a misplaced corner. The lower limit
+  // allows for kyphosis, which tilts upper thoracic bodies out of an AP image plane and shortens
+  // their projected height (T1 bodies of the AASCE ground truth go down to about 0.2).
+  double minHeightToWidth = 0.2;
   double maxHeightToWidth = 1.5;
   // Largest ratio between the heights of adjacent bodies. A severe (Genant grade 3) fracture
   // loses over 40% of the height, a ratio above 1/0.6, so only larger jumps are reported.

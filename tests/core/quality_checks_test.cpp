@@ -162,7 +162,10 @@ TEST(QualityChecks, HeightToWidthLimits)
   ASSERT_EQ(tall.size(), 1u);
   EXPECT_NE(tall[0].message.find("1.60"), std::string::npos) << tall[0].message;
 
-  annotation.vertebrae[Level::L4] = boxVertebra(400, 1000, 200, 40);  // 0.2
+  annotation.vertebrae[Level::L4] = boxVertebra(400, 1000, 200, 40);  // 0.2, the lower limit
+  EXPECT_TRUE(findingsWithCode(annotation, FindingCode::ShapeImplausible).empty());
+
+  annotation.vertebrae[Level::L4] = boxVertebra(400, 1000, 200, 30);  // 0.15
   EXPECT_EQ(findingsWithCode(annotation, FindingCode::ShapeImplausible).size(), 1u);
 }
 
