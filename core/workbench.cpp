@@ -1,6 +1,7 @@
 #include "core/workbench.h"
 
 #include "core/annotation_json.h"
+#include "core/annotation_store.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,23 +12,6 @@
 namespace spinemark::core {
 namespace {
 
-// Copies an annotation file that cannot be read next to itself, so that saving the image again
-// cannot destroy what it contained. Returns the copy's path, or empty when copying failed.
-std::filesystem::path keepInvalidCopy(const std::filesystem::path& path)
-{
-  std::string stamp = utcTimestamp();
-  for (char& c : stamp) {
-    if (c == ':') {
-      c = '-';
-    }
-  }
-  auto copy = path;
-  copy += ".invalid-" + stamp;
-  std::error_code error;
-  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::skip_existing, error);
-  return error ? std::filesystem::path() : copy;
-}
-
 int countComplete(const ImageAnnotation& annotation)
 {
   int complete = 0;
@@ -37,20 +21,15 @@ int countComplete(const ImageAnnotation& annotation)
   return complete;
 }
 
-ImageProgress progressOf(const ImageAnnotation& annotation)
+ImageProgress progressOf(const ImageAnnotation& annotation, Level startLevel)
 {
-  if (annotation.vertebrae.empty()) {
+  if (annotationComplete(annotation, startLevel)) {
+    return ImageProgress::Complete;
+  }
+  if (annotation.vertebrae.empty() && annotation.workflow.state == WorkflowState::New) {
     return ImageProgress::NotStarted;
   }
-  // NOTE: "complete" means every standard level from L5 to T1 has six points; images that end
-  // below T1 (a lumbar film, say) stay "in progress" until a workflow state marks them done.
-  for (auto level = std::optional<Level>(Level::L5); level; level = levelAbove(*level)) {
-    const auto found = annotation.vertebrae.find(*level);
-    if (found == annotation.vertebrae.end() || !found->second.complete()) {
-      return ImageProgress::InProgress;
-    }
-  }
-  return ImageProgress::Complete;
+  return ImageProgress::InProgress;
 }
 
 }  // namespace
@@ -120,7 +99,7 @@ void Workbench::scanProgress()
     }
     try {
       const auto annotation = readAnnotationFile(path);
-      m_progress[i] = progressOf(annotation);
+      m_progress[i] = progressOf(annotation, m_options.startLevel);
       m_completed[i] = countComplete(annotation);
     } catch (const AnnotationFormatError& problem) {
       spdlog::warn("{}", problem.what());
@@ -166,26 +145,21 @@ ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, c
   identity.spacing = image.spacing;
 
   const auto path = m_workspace.annotationPath(entry);
-  std::error_code error;
-  if (std::filesystem::exists(path, error)) {
-    try {
-      ImageAnnotation stored = readAnnotationFile(path);
-      if (!stored.image.sha256.empty() && stored.image.sha256 != identity.sha256) {
-        report(MessageSeverity::Warning, "The image file " + entry.relativePath +
-                                             " changed since its landmarks were saved (content hash differs); "
-                                             "check that the landmarks still fit before going on.");
-      }
-      stored.image = identity;
-      spdlog::info("loaded annotation {} ({} vertebrae)", path.string(), stored.vertebrae.size());
-      return stored;
-    } catch (const AnnotationFormatError& problem) {
-      const auto copy = keepInvalidCopy(path);
-      report(MessageSeverity::Error,
-             std::string(problem.what()) +
-                 (copy.empty() ? ". Could not copy it aside: move it away before editing this image."
-                               : ". A copy was kept as " + copy.filename().string() +
-                                     "; the image opens without landmarks."));
+  AnnotationLoad loaded = loadAnnotation(path);
+  for (auto& problem : loaded.problems) {
+    report(MessageSeverity::Error, std::move(problem));
+  }
+  if (loaded.annotation) {
+    ImageAnnotation stored = std::move(*loaded.annotation);
+    if (!stored.image.sha256.empty() && stored.image.sha256 != identity.sha256) {
+      report(MessageSeverity::Warning, "The image file " + entry.relativePath +
+                                           " changed since its landmarks were saved (content hash differs); "
+                                           "check that the landmarks still fit before going on.");
     }
+    stored.image = identity;
+    spdlog::info("loaded annotation {} ({} vertebrae{})", path.string(), stored.vertebrae.size(),
+                 loaded.fromBackup ? ", from the backup" : "");
+    return stored;
   }
 
   ImageAnnotation fresh;
@@ -357,7 +331,7 @@ void Workbench::updateProgress()
     return;
   }
   const auto index = static_cast<std::size_t>(m_currentIndex);
-  m_progress[index] = progressOf(m_session->annotation());
+  m_progress[index] = progressOf(m_session->annotation(), m_options.startLevel);
   m_completed[index] = countComplete(m_session->annotation());
 }
 
