@@ -106,7 +106,7 @@ class Checker {
 
   std::vector<Finding> run()
   {
-    // Vertebrae marked not visible or not assessable have no points to check; they still fill
+    // Vertebrae marked not visible or not assessable have no points to check. They still fill
     // their place in the sequence, so they never count as gaps.
     std::vector<Level> withPoints;
     for (const auto& [level, vertebra] : m_annotation.vertebrae) {

@@ -17,8 +17,8 @@
 
 namespace spinemark::core::quality {
 
-// How the GUI treats a finding: it shows a warning without blocking, and it asks the annotator to
-// confirm an error before the image is marked done.
+// How the GUI treats a finding: a warning is shown without blocking, and an error needs the
+// annotator's confirmation before the image is marked done.
 enum class Severity { Warning, Error };
 
 std::string_view severityName(Severity severity);  // "warning", "error"
@@ -52,8 +52,8 @@ inline constexpr std::string_view MidpointOffEndplate = "midpoint_off_endplate";
 // which the ratios below do not depend on.
 struct CheckThresholds {
   // Height/width of a vertebral body. Adult bodies measure roughly 0.5 to 0.9 in AP and lateral
-  // projections (textbook estimates: lumbar about 27 mm high and 45 mm wide, upper thoracic about
-  // 15 mm high and 25 mm wide), so values far outside mean a misplaced corner. The lower limit
+  // projections, so values far outside mean a misplaced corner. Textbook estimates: lumbar bodies
+  // are about 27 mm high and 45 mm wide, upper thoracic ones about 15 mm high and 25 mm wide. The lower limit
   // allows for kyphosis, which tilts upper thoracic bodies out of an AP image plane and shortens
   // their projected height (T1 bodies of the AASCE ground truth go down to about 0.2).
   double minHeightToWidth = 0.2;

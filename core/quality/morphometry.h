@@ -40,7 +40,7 @@ struct VertebraMorphometry {
 int genantGrade(double heightRatio);
 
 // Measures every vertebra with all six landmarks, caudal to cranial. Neighbours for the crush
-// ratio are the measured vertebrae at the adjacent levels of the image's sequence, which holds
+// ratio are the measured vertebrae at the adjacent levels of the image's sequence, which contains
 // L6 and T13 only when the annotation enables them as variants.
 std::vector<VertebraMorphometry> measureVertebrae(const ImageAnnotation& annotation);
 
