@@ -1,7 +1,9 @@
 #include "core/annotation_session.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace spinemark::core {
 
@@ -533,7 +535,14 @@ PointProvenance AnnotationSession::pointProvenance(LandmarkRef ref) const
   std::optional<Level> level = ref.level;
   for (auto item = m_annotation.history.rbegin(); item != m_annotation.history.rend() && level; ++item) {
     if (item->action == HistoryAction::ShiftLabels) {
-      level = shiftedLevel(levels, *level, -std::stoi(item->detail));
+      // The detail is the signed step count ("+1", "-2"); a hand-edited file may hold anything.
+      std::string_view text = item->detail;
+      text.remove_prefix(!text.empty() && text.front() == '+' ? 1 : 0);
+      int steps = 0;
+      auto parsed = std::from_chars(text.data(), text.data() + text.size(), steps);
+      if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
+        level = shiftedLevel(levels, *level, -steps);
+      }
       continue;
     }
     if (item->level == level && (!item->slot || item->slot == ref.slot)) {

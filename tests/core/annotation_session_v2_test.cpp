@@ -234,6 +234,19 @@ TEST(ProvenanceTest, FollowsLabelShift)
   EXPECT_EQ(provenance.history[0].level, Level::L5);
 }
 
+TEST(ProvenanceTest, IgnoresMalformedShiftEntry)
+{
+  ImageAnnotation annotation;
+  annotation.vertebrae[Level::L5].points[0] = Point{1, 2};
+  annotation.history.push_back({"t", "u", HistoryAction::Place, Level::L5, Slot::SuperiorFirst, std::nullopt,
+                                Point{1, 2}, ""});
+  annotation.history.push_back({"t", "u", HistoryAction::ShiftLabels, std::nullopt, std::nullopt, std::nullopt,
+                                std::nullopt, "one up"});
+  AnnotationSession session(annotation, Level::L5);
+  PointProvenance provenance = session.pointProvenance({Level::L5, Slot::SuperiorFirst});
+  EXPECT_EQ(provenance.history.size(), 1u);
+}
+
 TEST(HistoryTest, UndoIsRecordedAndHistoryKept)
 {
   AnnotationSession session = makeSession();
