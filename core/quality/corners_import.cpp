@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace spinemark::core::quality {
@@ -74,6 +75,11 @@ CornersImportReport importCorners(const CornersImportOptions& options)
   const std::string now = utcTimestamp();
   for (ImageAnnotation& annotation : annotations) {
     const std::string name = annotation.image.relativePath;
+    const fs::path relative(name);
+    if (relative.is_absolute() || std::find(relative.begin(), relative.end(), "..") != relative.end()) {
+      report.skipped.push_back(name + ": image names must be relative to --images and must not contain '..'");
+      continue;
+    }
     const fs::path target = annotationsDir / fs::path(name + ".json");
     if (!options.overwrite && fs::exists(target)) {
       report.skipped.push_back(name + ": " + target.string() + " exists; pass --overwrite to replace it");

@@ -104,5 +104,25 @@ TEST(CornersImport, SkipsExistingAndWrongSize)
   EXPECT_NE(wrongSize.skipped[0].find("755x2125"), std::string::npos) << wrongSize.skipped[0];
 }
 
+TEST(CornersImport, RejectsNamesOutsideImages)
+{
+  const fs::path dir = testing::makeScratchDir("corners-import-escape");
+  const fs::path csvPath = dir / "corners.csv";
+  std::ofstream(csvPath, std::ios::binary) << "image,width,height,vertebra,corner,x,y\n"
+                                              "../escape.jpg,100,200,T1,superior_left,10,10\n"
+                                              "../escape.jpg,100,200,T1,superior_right,50,10\n"
+                                              "../escape.jpg,100,200,T1,inferior_left,10,40\n"
+                                              "../escape.jpg,100,200,T1,inferior_right,50,40\n";
+  CornersImportOptions options;
+  options.cornersCsv = csvPath;
+  options.imagesDir = dir / "images";
+  options.user = "truth";
+  const CornersImportReport report = importCorners(options);
+  EXPECT_EQ(report.filesWritten, 0);
+  ASSERT_EQ(report.skipped.size(), 1u);
+  EXPECT_NE(report.skipped[0].find("'..'"), std::string::npos) << report.skipped[0];
+  EXPECT_FALSE(fs::exists(dir / "escape.jpg.json"));
+}
+
 }  // namespace
 }  // namespace spinemark::core::quality
