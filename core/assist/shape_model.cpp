@@ -75,6 +75,36 @@ void appendString(std::string& out, std::string_view text)
   out += '"';
 }
 
+// Fits, then refits without the examples whose residual exceeds 3 times the median residual:
+// ground truth has occasional label defects (corners out of order, points off the spine).
+RidgeRegression fitTrimmed(const Examples& examples)
+{
+  RidgeRegression first = RidgeRegression::fit(examples.features, examples.targets);
+  std::vector<double> residuals;
+  for (std::size_t i = 0; i < examples.features.size(); ++i) {
+    const auto predicted = first.predict(examples.features[i]);
+    double sum = 0.0;
+    for (std::size_t j = 0; j < predicted.size(); ++j) {
+      sum += (predicted[j] - examples.targets[i][j]) * (predicted[j] - examples.targets[i][j]);
+    }
+    residuals.push_back(std::sqrt(sum));
+  }
+  std::vector<double> sorted = residuals;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+  const double limit = 3.0 * sorted[sorted.size() / 2];
+  Examples kept;
+  for (std::size_t i = 0; i < residuals.size(); ++i) {
+    if (residuals[i] <= limit) {
+      kept.features.push_back(examples.features[i]);
+      kept.targets.push_back(examples.targets[i]);
+    }
+  }
+  if (kept.features.size() == examples.features.size() || kept.features.size() < 2) {
+    return first;
+  }
+  return RidgeRegression::fit(kept.features, kept.targets);
+}
+
 }  // namespace
 
 ModelFileError::ModelFileError(const std::filesystem::path& path, const std::string& problem)
@@ -166,12 +196,12 @@ void LandmarkPredictor::refit()
   m_pooledModels.clear();
   for (const auto& [key, examples] : byLevel) {
     if (static_cast<int>(examples.features.size()) >= m_options.minSamplesPerLevel) {
-      m_levelModels.emplace(key, RidgeRegression::fit(examples.features, examples.targets));
+      m_levelModels.emplace(key, fitTrimmed(examples));
     }
   }
   for (const auto& [k, examples] : pooled) {
     if (static_cast<int>(examples.features.size()) >= m_options.minSamplesPooled) {
-      m_pooledModels.emplace(k, RidgeRegression::fit(examples.features, examples.targets));
+      m_pooledModels.emplace(k, fitTrimmed(examples));
     }
   }
   spdlog::debug("landmark predictor: {} images, {} level regressions, {} pooled regressions", m_images.size(),
