@@ -154,5 +154,18 @@ TEST(NextOrientationTest, PaJoinsAsAp)
   EXPECT_EQ(nextOrientation(Orientation{View::PA, false}).view, View::Lateral);
 }
 
+TEST(LevelsTest, SequenceInsertsEnabledVariants)
+{
+  EXPECT_EQ(levelSequence({}).size(), 17u);
+  EXPECT_EQ(levelSequence({}).front(), Level::L5);
+  std::vector<Level> both = levelSequence({Level::L6, Level::T13, Level::L3});
+  ASSERT_EQ(both.size(), 19u);
+  EXPECT_EQ(both.front(), Level::L6);
+  EXPECT_EQ(both[5], Level::L1);
+  EXPECT_EQ(both[6], Level::T13);
+  EXPECT_EQ(both[7], Level::T12);
+  EXPECT_EQ(both.back(), Level::T1);
+}
+
 }  // namespace
 }  // namespace spinemark::core
