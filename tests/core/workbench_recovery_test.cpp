@@ -55,7 +55,7 @@ TEST(WorkbenchRecoveryTest, BadFileOpensBackup)
   EXPECT_NE(messages.find(annotationPath.string()), std::string::npos) << messages;
   EXPECT_NE(messages.find("not valid JSON"), std::string::npos) << messages;
   EXPECT_NE(messages.find("from its backup"), std::string::npos) << messages;
-  // The backup holds the first save: one point.
+  // The backup contains the first save: one point.
   const auto& vertebrae = workbench.session().annotation().vertebrae;
   ASSERT_EQ(vertebrae.count(Level::L5), 1u);
   EXPECT_EQ(vertebrae.at(Level::L5).placedCount(), 1);
