@@ -1,5 +1,7 @@
 #include "core/annotation_json.h"
 
+#include "core/annotation_json_detail.h"
+
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,8 @@
 
 namespace spinemark::core {
 
+using namespace json_detail;
+
 namespace {
 
 constexpr std::string_view SchemaId = "urn:spinemark:annotation";
@@ -27,80 +31,8 @@ constexpr std::string_view CoordinateSystemText =
     "top-left corner of the top-left pixel, x to the right, y down, pixel (column c, row r) has "
     "its centre at (c + 0.5, r + 0.5)";
 
-// Largest accepted |x| or |y| in pixels. Images are at most 32768 pixels wide, and landmarks may
-// lie somewhat outside the image, so anything beyond this is corrupt data.
-constexpr double MaxCoordinate = 1e6;
-
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-void appendString(std::string& out, std::string_view text)
-{
-  static constexpr char Hex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out += Hex[byte >> 4];
-          out += Hex[byte & 0xf];
-        } else {
-          out += c;  // UTF-8 sequences pass through unchanged
-        }
-    }
-  }
-  out += '"';
-}
-
-// Shortest text that parses back to the same double, independent of the global locale.
-void appendNumber(std::string& out, double value)
-{
-  std::array<char, 32> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
-}
-
-void appendNumber(std::string& out, long long value)
-{
-  std::array<char, 24> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
-}
-
-void appendKey(std::string& out, int indent, std::string_view key)
-{
-  out.append(static_cast<std::size_t>(indent) * 2, ' ');
-  appendString(out, key);
-  out += ": ";
-}
-
-// JSON text must be UTF-8, and simdjson rejects anything else on reading, so a string that is not
-// valid UTF-8 would make the saved file unreadable.
-void requireUtf8(std::string_view text, std::string_view field, const ImageAnnotation& annotation)
-{
-  if (!simdjson::validate_utf8(text.data(), text.size())) {
-    // NOTE: a Linux file name in a legacy 8-bit encoding ends up here. Renaming the file is the fix.
-    throw std::invalid_argument("Cannot save the annotation of " + annotation.image.relativePath + ": the " +
-                                std::string(field) + " is not valid UTF-8. Rename the file or change the user name.");
-  }
-}
-
-void requireFinite(Point point, Level level, const ImageAnnotation& annotation)
-{
-  if (!std::isfinite(point.x) || !std::isfinite(point.y)) {
-    throw std::invalid_argument("Cannot save the annotation of " + annotation.image.relativePath + ": a landmark of " +
-                                std::string(levelName(level)) + " has a non-finite coordinate. Undo the last edit.");
-  }
-}
 
 std::string_view spacingSourceName(SpacingSource source)
 {
@@ -231,141 +163,6 @@ void appendVertebrae(std::string& out, const ImageAnnotation& annotation)
   out += first ? "],\n" : "\n  ],\n";
 }
 
-void appendOptionalLevelAndSlot(std::string& out, std::optional<Level> level, std::optional<Slot> slot,
-                                const Orientation& orientation)
-{
-  if (level) {
-    out += ", \"level\": ";
-    appendString(out, levelName(*level));
-  }
-  if (slot) {
-    out += ", \"landmark\": ";
-    appendString(out, landmarkName(*slot, orientation));
-  }
-}
-
-void appendVariants(std::string& out, const ImageAnnotation& annotation)
-{
-  appendKey(out, 1, "variants");
-  out += "[";
-  bool first = true;
-  for (Level level : annotation.variants) {
-    out += first ? "" : ", ";
-    first = false;
-    appendString(out, levelName(level));
-  }
-  out += "],\n";
-}
-
-void appendWorkflow(std::string& out, const ImageAnnotation& annotation)
-{
-  const Workflow& workflow = annotation.workflow;
-  requireUtf8(workflow.changedBy, "user of the workflow state", annotation);
-  requireUtf8(workflow.flagText, "flag text", annotation);
-  appendKey(out, 1, "workflow");
-  out += "{\"state\": ";
-  appendString(out, workflowStateName(workflow.state));
-  out += ", \"by\": ";
-  appendString(out, workflow.changedBy);
-  out += ", \"at\": ";
-  appendString(out, workflow.changedAt);
-  out += ", \"flag_reasons\": [";
-  for (std::size_t i = 0; i < workflow.flagReasons.size(); ++i) {
-    out += i == 0 ? "" : ", ";
-    appendString(out, flagReasonName(workflow.flagReasons[i]));
-  }
-  out += "], \"flag_text\": ";
-  appendString(out, workflow.flagText);
-  out += "},\n";
-}
-
-void appendComments(std::string& out, const ImageAnnotation& annotation)
-{
-  appendKey(out, 1, "comments");
-  out += "[";
-  bool first = true;
-  for (const ReviewComment& comment : annotation.comments) {
-    requireUtf8(comment.author, "author of a comment", annotation);
-    requireUtf8(comment.text, "text of a comment", annotation);
-    out += first ? "\n    {\"id\": " : ",\n    {\"id\": ";
-    first = false;
-    appendNumber(out, static_cast<long long>(comment.id));
-    out += ", \"author\": ";
-    appendString(out, comment.author);
-    out += ", \"time\": ";
-    appendString(out, comment.time);
-    out += ", \"text\": ";
-    appendString(out, comment.text);
-    appendOptionalLevelAndSlot(out, comment.level, comment.slot, annotation.orientation);
-    out += comment.resolved ? ", \"resolved\": true}" : ", \"resolved\": false}";
-  }
-  out += first ? "],\n" : "\n  ],\n";
-}
-
-void appendActiveSeconds(std::string& out, const ImageAnnotation& annotation)
-{
-  appendKey(out, 1, "active_seconds");
-  out += "{";
-  bool first = true;
-  for (const auto& [user, seconds] : annotation.activeSeconds) {
-    requireUtf8(user, "user name of the active time", annotation);
-    out += first ? "" : ", ";
-    first = false;
-    appendString(out, user);
-    out += ": ";
-    appendNumber(out, seconds);
-  }
-  out += "},\n";
-}
-
-void appendPair(std::string& out, std::string_view key, Point point)
-{
-  out += ", ";
-  appendString(out, key);
-  out += ": [";
-  appendNumber(out, point.x);
-  out += ", ";
-  appendNumber(out, point.y);
-  out += "]";
-}
-
-// One line per entry keeps a long history readable and its diff small.
-void appendHistory(std::string& out, const ImageAnnotation& annotation)
-{
-  appendKey(out, 1, "history");
-  out += "[";
-  bool first = true;
-  for (const HistoryEntry& item : annotation.history) {
-    requireUtf8(item.user, "user of a history entry", annotation);
-    requireUtf8(item.detail, "detail of a history entry", annotation);
-    for (const auto& point : {item.from, item.to}) {
-      if (point) {
-        requireFinite(*point, item.level.value_or(Level::L5), annotation);
-      }
-    }
-    out += first ? "\n    {\"time\": " : ",\n    {\"time\": ";
-    first = false;
-    appendString(out, item.time);
-    out += ", \"user\": ";
-    appendString(out, item.user);
-    out += ", \"action\": ";
-    appendString(out, historyActionName(item.action));
-    appendOptionalLevelAndSlot(out, item.level, item.slot, annotation.orientation);
-    if (item.from) {
-      appendPair(out, "from", *item.from);
-    }
-    if (item.to) {
-      appendPair(out, "to", *item.to);
-    }
-    if (!item.detail.empty()) {
-      out += ", \"detail\": ";
-      appendString(out, item.detail);
-    }
-    out += "}";
-  }
-  out += first ? "],\n" : "\n  ],\n";
-}
-
 void appendTextField(std::string& out, std::string_view key, std::string_view value, bool last)
 {
   appendKey(out, 1, key);
@@ -375,105 +172,6 @@ void appendTextField(std::string& out, std::string_view key, std::string_view va
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-// Collects the file path for messages and turns each problem into AnnotationFormatError.
-class Reader {
- public:
-  explicit Reader(const std::filesystem::path& path) : m_path(path) {}
-
-  [[noreturn]] void fail(const std::string& problem) const
-  {
-    throw AnnotationFormatError(m_path, problem + ". Correct the file, or move it aside to annotate the image again");
-  }
-
-  simdjson::dom::object object(simdjson::dom::element element, const std::string& where) const
-  {
-    simdjson::dom::object result;
-    if (element.get_object().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be an object");
-    }
-    return result;
-  }
-
-  simdjson::dom::element field(simdjson::dom::object parent, std::string_view key, const std::string& where) const
-  {
-    simdjson::dom::element result;
-    if (parent.at_key(key).get(result) != simdjson::SUCCESS) {
-      fail("missing field \"" + joinPath(where, key) + "\"");
-    }
-    return result;
-  }
-
-  // The one helper for optional keys: nullopt when absent, so callers keep their defaults.
-  std::optional<simdjson::dom::element> optionalField(simdjson::dom::object parent, std::string_view key) const
-  {
-    simdjson::dom::element result;
-    if (parent.at_key(key).get(result) != simdjson::SUCCESS) {
-      return std::nullopt;
-    }
-    return result;
-  }
-
-  std::string string(simdjson::dom::element element, const std::string& where) const
-  {
-    std::string_view result;
-    if (element.get_string().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be a string");
-    }
-    return std::string(result);
-  }
-
-  std::int64_t integer(simdjson::dom::element element, const std::string& where) const
-  {
-    std::int64_t result = 0;
-    if (element.get_int64().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be an integer");
-    }
-    return result;
-  }
-
-  double number(simdjson::dom::element element, const std::string& where) const
-  {
-    double result = 0.0;
-    if (element.get_double().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be a number");
-    }
-    return result;
-  }
-
-  bool boolean(simdjson::dom::element element, const std::string& where) const
-  {
-    bool result = false;
-    if (element.get_bool().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be true or false");
-    }
-    return result;
-  }
-
-  simdjson::dom::array array(simdjson::dom::element element, const std::string& where) const
-  {
-    simdjson::dom::array result;
-    if (element.get_array().get(result) != simdjson::SUCCESS) {
-      fail(where + " must be an array" + (element.is_null() ? ", not null" : ""));
-    }
-    return result;
-  }
-
-  std::string stringField(simdjson::dom::object parent, std::string_view key, const std::string& where) const
-  {
-    return string(field(parent, key, where), joinPath(where, key));
-  }
-
-  const std::filesystem::path& path() const { return m_path; }
-
-  static std::string joinPath(const std::string& where, std::string_view key)
-  {
-    return where.empty() ? std::string(key) : where + "." + std::string(key);
-  }
-
- private:
-  std::filesystem::path m_path;
-};
 
 int checkSchema(const Reader& reader, simdjson::dom::object root)
 {
@@ -707,180 +405,6 @@ std::map<Level, Vertebra> readVertebrae(const Reader& reader, simdjson::dom::obj
   return result;
 }
 
-std::optional<Level> readOptionalLevel(const Reader& reader, simdjson::dom::object parent, const std::string& where)
-{
-  auto element = reader.optionalField(parent, "level");
-  if (!element) {
-    return std::nullopt;
-  }
-  std::string label = reader.string(*element, where + ".level");
-  std::optional<Level> level = parseLevel(label);
-  if (!level) {
-    reader.fail(where + ".level \"" + label + "\" is not a vertebra level (L6 to L1, T13 to T1)");
-  }
-  return level;
-}
-
-std::optional<Slot> readOptionalSlot(const Reader& reader, simdjson::dom::object parent, const std::string& where,
-                                     const Orientation& orientation)
-{
-  auto element = reader.optionalField(parent, "landmark");
-  if (!element) {
-    return std::nullopt;
-  }
-  std::string name = reader.string(*element, where + ".landmark");
-  std::optional<Slot> slot = parseLandmarkName(name, orientation);
-  if (!slot) {
-    reader.fail(where + ".landmark \"" + name + "\" is not a landmark name of a " +
-                std::string(viewName(orientation.view)) + " view with this orientation");
-  }
-  return slot;
-}
-
-std::set<Level> readVariants(const Reader& reader, simdjson::dom::object root)
-{
-  std::set<Level> variants;
-  std::size_t index = 0;
-  for (simdjson::dom::element item : reader.array(reader.field(root, "variants", ""), "variants")) {
-    std::string where = "variants[" + std::to_string(index++) + "]";
-    std::string label = reader.string(item, where);
-    std::optional<Level> level = parseLevel(label);
-    if (!level || !isVariantLevel(*level)) {
-      reader.fail(where + " is \"" + label + "\", expected \"L6\" or \"T13\"");
-    }
-    if (!variants.insert(*level).second) {
-      reader.fail(where + " \"" + label + "\" appears more than once");
-    }
-  }
-  return variants;
-}
-
-Workflow readWorkflow(const Reader& reader, simdjson::dom::object root)
-{
-  simdjson::dom::object object = reader.object(reader.field(root, "workflow", ""), "workflow");
-  Workflow workflow;
-  std::string state = reader.stringField(object, "state", "workflow");
-  std::optional<WorkflowState> parsed = parseWorkflowState(state);
-  if (!parsed) {
-    reader.fail("workflow.state is \"" + state +
-                "\", expected new, in_progress, done, flagged, approved, changes_requested or corrected");
-  }
-  workflow.state = *parsed;
-  workflow.changedBy = reader.stringField(object, "by", "workflow");
-  workflow.changedAt = reader.stringField(object, "at", "workflow");
-  std::size_t index = 0;
-  for (auto item : reader.array(reader.field(object, "flag_reasons", "workflow"), "workflow.flag_reasons")) {
-    std::string where = "workflow.flag_reasons[" + std::to_string(index++) + "]";
-    std::string name = reader.string(item, where);
-    std::optional<FlagReason> reason = parseFlagReason(name);
-    if (!reason) {
-      reader.fail(where + " is \"" + name +
-                  "\", expected endplate_not_visible, level_uncertain, anatomical_variant, poor_image or other");
-    }
-    workflow.flagReasons.push_back(*reason);
-  }
-  workflow.flagText = reader.stringField(object, "flag_text", "workflow");
-  return workflow;
-}
-
-std::vector<ReviewComment> readComments(const Reader& reader, simdjson::dom::object root,
-                                        const Orientation& orientation)
-{
-  std::vector<ReviewComment> comments;
-  std::set<int> ids;
-  std::size_t index = 0;
-  for (auto item : reader.array(reader.field(root, "comments", ""), "comments")) {
-    std::string where = "comments[" + std::to_string(index++) + "]";
-    simdjson::dom::object object = reader.object(item, where);
-    ReviewComment comment;
-    std::int64_t id = reader.integer(reader.field(object, "id", where), where + ".id");
-    if (id < 1 || id > std::numeric_limits<int>::max() || !ids.insert(static_cast<int>(id)).second) {
-      reader.fail(where + ".id " + std::to_string(id) + " must be a positive integer used by no other comment");
-    }
-    comment.id = static_cast<int>(id);
-    comment.author = reader.stringField(object, "author", where);
-    comment.time = reader.stringField(object, "time", where);
-    comment.text = reader.stringField(object, "text", where);
-    comment.level = readOptionalLevel(reader, object, where);
-    comment.slot = readOptionalSlot(reader, object, where, orientation);
-    if (comment.slot && !comment.level) {
-      reader.fail(where + " names a landmark but no level");
-    }
-    comment.resolved = reader.boolean(reader.field(object, "resolved", where), where + ".resolved");
-    comments.push_back(std::move(comment));
-  }
-  return comments;
-}
-
-// Ten years of seconds: anything larger is corrupt.
-constexpr double MaxActiveSeconds = 10.0 * 365 * 24 * 3600;
-
-std::map<std::string, double> readActiveSeconds(const Reader& reader, simdjson::dom::object root)
-{
-  std::map<std::string, double> result;
-  for (auto [user, value] : reader.object(reader.field(root, "active_seconds", ""), "active_seconds")) {
-    std::string where = "active_seconds." + std::string(user);
-    double seconds = reader.number(value, where);
-    if (!std::isfinite(seconds) || seconds < 0.0 || seconds > MaxActiveSeconds) {
-      reader.fail(where + " must be a number of seconds from 0 to " +
-                  std::to_string(static_cast<long long>(MaxActiveSeconds)));
-    }
-    result.emplace(std::string(user), seconds);
-  }
-  return result;
-}
-
-std::optional<Point> readOptionalPair(const Reader& reader, simdjson::dom::object parent, std::string_view key,
-                                      const std::string& where)
-{
-  auto element = reader.optionalField(parent, key);
-  if (!element) {
-    return std::nullopt;
-  }
-  std::string pairWhere = Reader::joinPath(where, key);
-  simdjson::dom::array pair = reader.array(*element, pairWhere);
-  if (pair.size() != 2) {
-    reader.fail(pairWhere + " must hold two numbers, x and y");
-  }
-  std::array<double, 2> values{};
-  for (std::size_t i = 0; i < 2; ++i) {
-    values[i] = reader.number(pair.at(i).value_unsafe(), pairWhere + "[" + std::to_string(i) + "]");
-    if (!std::isfinite(values[i]) || std::abs(values[i]) > MaxCoordinate) {
-      reader.fail(pairWhere + " is out of range: coordinates must be finite image pixels within +-" +
-                  std::to_string(static_cast<long long>(MaxCoordinate)));
-    }
-  }
-  return Point{values[0], values[1]};
-}
-
-std::vector<HistoryEntry> readHistory(const Reader& reader, simdjson::dom::object root, const Orientation& orientation)
-{
-  std::vector<HistoryEntry> history;
-  std::size_t index = 0;
-  for (auto item : reader.array(reader.field(root, "history", ""), "history")) {
-    std::string where = "history[" + std::to_string(index++) + "]";
-    simdjson::dom::object object = reader.object(item, where);
-    HistoryEntry entry;
-    entry.time = reader.stringField(object, "time", where);
-    entry.user = reader.stringField(object, "user", where);
-    std::string action = reader.stringField(object, "action", where);
-    std::optional<HistoryAction> parsed = parseHistoryAction(action);
-    if (!parsed) {
-      reader.fail(where + ".action \"" + action + "\" is not a known action");
-    }
-    entry.action = *parsed;
-    entry.level = readOptionalLevel(reader, object, where);
-    entry.slot = readOptionalSlot(reader, object, where, orientation);
-    entry.from = readOptionalPair(reader, object, "from", where);
-    entry.to = readOptionalPair(reader, object, "to", where);
-    if (auto detail = reader.optionalField(object, "detail")) {
-      entry.detail = reader.string(*detail, where + ".detail");
-    }
-    history.push_back(std::move(entry));
-  }
-  return history;
-}
-
 // Messages for text that simdjson would only call "not valid JSON", so the user learns what
 // happened to the file.
 void checkText(const Reader& reader, std::string_view json)
@@ -902,6 +426,81 @@ void checkText(const Reader& reader, std::string_view json)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Output helpers shared with core/annotation_json_review.cpp
+
+namespace json_detail {
+
+void appendString(std::string& out, std::string_view text)
+{
+  static constexpr char Hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          out += "\\u00";
+          out += Hex[byte >> 4];
+          out += Hex[byte & 0xf];
+        } else {
+          out += c;  // UTF-8 sequences pass through unchanged
+        }
+    }
+  }
+  out += '"';
+}
+
+// Shortest text that parses back to the same double, independent of the global locale.
+void appendNumber(std::string& out, double value)
+{
+  std::array<char, 32> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
+
+void appendNumber(std::string& out, long long value)
+{
+  std::array<char, 24> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
+
+void appendKey(std::string& out, int indent, std::string_view key)
+{
+  out.append(static_cast<std::size_t>(indent) * 2, ' ');
+  appendString(out, key);
+  out += ": ";
+}
+
+// JSON text must be UTF-8, and simdjson rejects anything else on reading, so a string that is not
+// valid UTF-8 would make the saved file unreadable.
+void requireUtf8(std::string_view text, std::string_view field, const ImageAnnotation& annotation)
+{
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    // NOTE: a Linux file name in a legacy 8-bit encoding ends up here. Renaming the file is the fix.
+    throw std::invalid_argument("Cannot save the annotation of " + annotation.image.relativePath + ": the " +
+                                std::string(field) + " is not valid UTF-8. Rename the file or change the user name.");
+  }
+}
+
+void requireFinite(Point point, Level level, const ImageAnnotation& annotation)
+{
+  if (!std::isfinite(point.x) || !std::isfinite(point.y)) {
+    throw std::invalid_argument("Cannot save the annotation of " + annotation.image.relativePath + ": a landmark of " +
+                                std::string(levelName(level)) + " has a non-finite coordinate. Undo the last edit.");
+  }
+}
+
+}  // namespace json_detail
 
 std::string toJson(const ImageAnnotation& annotation)
 {
