@@ -61,8 +61,8 @@ class AnnotationSession {
   void previousVertebra();  // one level down, first slot
   void nudgeCurrent(double dx, double dy);  // no-op when the current landmark is not placed
   // Sets every slot of one vertebra at once (nullopt clears a slot) as one undo step, for
-  // accepting predicted landmarks. The cursor then moves to the first empty slot of that vertebra,
-  // or of the next vertebra up when it is complete.
+  // accepting predicted landmarks, and records one accept_prediction history entry. The cursor
+  // then moves to the first empty slot of that vertebra, or of the next vertebra up when complete.
   void setVertebraPoints(Level level, const std::array<std::optional<Point>, SlotCount>& points);
   void deleteCurrent();
 
