@@ -1,7 +1,6 @@
 // The simulated annotator: replays ground-truth images through the real AnnotationSession as a
 // careful annotator would, with or without predicted landmarks, and estimates the time with the
-// Keystroke-Level Model (Card, Moran and Newell, "The Psychology of Human-Computer Interaction",
-// 1983).
+// Keystroke-Level Model.
 //
 // Per vertebra the annotator first prepares mentally (M). With a prediction on screen it accepts
 // the ghost points with one key when all six lie within the tolerance of the truth. When some do
@@ -21,8 +20,8 @@
 
 namespace spinemark::core::assist {
 
-// Operator times in seconds. Pointing and keystroke are the Keystroke-Level Model's P (1.1 s) and
-// an average typist's K (0.2 s); mental preparation is its M (1.35 s), once per vertebra.
+// Keystroke-Level Model operator times in seconds: P for pointing, K for a keystroke (an average
+// typist) and M for mental preparation, which the replay counts once per vertebra.
 struct KlmConstants {
   double pointingSeconds = 1.1;
   double keystrokeSeconds = 0.2;
