@@ -44,6 +44,18 @@ void Canvas::zoomAtCursor(double factor)
   m_view.zoomAt(anchor, factor);
 }
 
+void Canvas::centerOn(Point image)
+{
+  const Point now = m_view.imageToScreen(image);
+  m_view.pan(m_rect.x + m_rect.width / 2.0 - now.x, m_rect.y + m_rect.height / 2.0 - now.y);
+}
+
+void Canvas::setGhosts(core::Level level, std::optional<Ghosts> ghosts)
+{
+  m_ghostLevel = level;
+  m_ghosts = std::move(ghosts);
+}
+
 std::optional<Point> Canvas::cursorImage() const
 {
   if (!m_rect.contains(m_cursor.x, m_cursor.y)) {
@@ -71,11 +83,13 @@ void Canvas::handleMouse(const std::vector<InputEvent>& events, bool imguiWantsM
         }
         break;
       case InputEvent::Type::Scroll:
-        if (!imguiWantsMouse && m_rect.contains(screen.x, screen.y)) {
+        // Ctrl+wheel belongs to the loupe.
+        if (!imguiWantsMouse && m_rect.contains(screen.x, screen.y) && (event.mods & GLFW_MOD_CONTROL) == 0) {
           m_view.zoomAt(screen, std::pow(1.25, event.scroll));
         }
         break;
       case InputEvent::Type::Key:
+      case InputEvent::Type::Char:
         break;
     }
   }
@@ -97,6 +111,20 @@ void Canvas::onPress(int button, Point screen, core::Workbench& workbench)
       session.setCurrent(*hit);
       session.beginDrag(*hit);
       m_drag = DragMode::Landmark;
+    } else if (const auto ghost = hitGhost(image)) {
+      // Correcting one predicted point accepts the other five as they are.
+      std::array<std::optional<Point>, core::SlotCount> accepted;
+      for (int slot = 0; slot < core::SlotCount; ++slot) {
+        accepted[static_cast<std::size_t>(slot)] = (*m_ghosts)[static_cast<std::size_t>(slot)];
+      }
+      session.setVertebraPoints(m_ghostLevel, accepted);
+      const core::LandmarkRef ref{m_ghostLevel, static_cast<core::Slot>(*ghost)};
+      const Point landmark = (*m_ghosts)[static_cast<std::size_t>(*ghost)];
+      m_grabOffset = {landmark.x - image.x, landmark.y - image.y};
+      m_ghosts.reset();
+      session.setCurrent(ref);
+      session.beginDrag(ref);
+      m_drag = DragMode::Landmark;
     } else {
       m_drag = DragMode::PendingClick;
     }
@@ -106,6 +134,25 @@ void Canvas::onPress(int button, Point screen, core::Workbench& workbench)
     m_displayAtPress = m_display;
     m_drag = DragMode::WindowLevel;
   }
+}
+
+std::optional<int> Canvas::hitGhost(Point image) const
+{
+  if (!m_ghosts) {
+    return std::nullopt;
+  }
+  const double radius = GrabRadius / m_view.zoom;
+  std::optional<int> nearest;
+  double nearestDistance = radius;
+  for (int slot = 0; slot < core::SlotCount; ++slot) {
+    const Point& ghost = (*m_ghosts)[static_cast<std::size_t>(slot)];
+    const double distance = std::hypot(ghost.x - image.x, ghost.y - image.y);
+    if (distance <= nearestDistance) {
+      nearest = slot;
+      nearestDistance = distance;
+    }
+  }
+  return nearest;
 }
 
 void Canvas::onMove(Point screen, Point previous, core::Workbench& workbench)

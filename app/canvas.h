@@ -8,6 +8,7 @@
 #include "core/window_level.h"
 #include "core/workbench.h"
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -36,6 +37,14 @@ class Canvas {
   void oneToOne();
   void zoomAtCursor(double factor);
   void pan(double dx, double dy) { m_view.pan(dx, dy); }
+  // Pans so that the image point lands in the middle of the canvas.
+  void centerOn(core::Point image);
+  bool draggingLandmark() const { return m_drag == DragMode::Landmark; }
+
+  // Predicted points of level shown as ghosts; pressing on one accepts all six and drags it.
+  using Ghosts = std::array<core::Point, core::SlotCount>;
+  void setGhosts(core::Level level, std::optional<Ghosts> ghosts);
+  const std::optional<Ghosts>& ghosts() const { return m_ghosts; }
 
   // Applies mouse events that ImGui did not claim. Keyboard events are handled by the action table.
   void handleMouse(const std::vector<InputEvent>& events, bool imguiWantsMouse, core::Workbench& workbench);
@@ -55,6 +64,7 @@ class Canvas {
   void onPress(int button, core::Point screen, core::Workbench& workbench);
   void onMove(core::Point screen, core::Point previous, core::Workbench& workbench);
   void onRelease(int button, core::Point screen, core::Workbench& workbench);
+  std::optional<int> hitGhost(core::Point image) const;  // slot of the ghost within GrabRadius
 
   CanvasRect m_rect;
   core::ViewTransform m_view;
@@ -67,6 +77,8 @@ class Canvas {
   core::Point m_grabOffset;  // landmark position minus press position, image pixels
   core::DisplaySettings m_displayAtPress;
   bool m_needsFit = false;
+  std::optional<Ghosts> m_ghosts;
+  core::Level m_ghostLevel = core::Level::L5;
 };
 
 }  // namespace spinemark::app

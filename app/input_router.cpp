@@ -35,12 +35,13 @@ void InputRouter::onKey(int key, int scancode, int action, int mods)
 {
   ImGui_ImplGlfw_KeyCallback(m_window, key, scancode, action, mods);
   m_mods = mods;
-  m_events.push_back({InputEvent::Type::Key, key, action, mods, 0, m_cursorX, m_cursorY, 0.0});
+  m_events.push_back({InputEvent::Type::Key, key, action, mods, 0, m_cursorX, m_cursorY, 0.0, scancode});
 }
 
 void InputRouter::onChar(unsigned int codepoint)
 {
   ImGui_ImplGlfw_CharCallback(m_window, codepoint);
+  m_events.push_back({InputEvent::Type::Char, static_cast<int>(codepoint), 0, m_mods, 0, m_cursorX, m_cursorY, 0.0, 0});
 }
 
 void InputRouter::onMouseButton(int button, int action, int mods)
@@ -53,20 +54,20 @@ void InputRouter::onMouseButton(int button, int action, int mods)
     }
   }
   m_mods = mods;
-  m_events.push_back({InputEvent::Type::MouseButton, 0, action, mods, button, m_cursorX, m_cursorY, 0.0});
+  m_events.push_back({InputEvent::Type::MouseButton, 0, action, mods, button, m_cursorX, m_cursorY, 0.0, 0});
 }
 
 void InputRouter::onCursorPos(double x, double y)
 {
   m_cursorX = x;
   m_cursorY = y;
-  m_events.push_back({InputEvent::Type::CursorPos, 0, 0, m_mods, 0, x, y, 0.0});
+  m_events.push_back({InputEvent::Type::CursorPos, 0, 0, m_mods, 0, x, y, 0.0, 0});
 }
 
 void InputRouter::onScroll(double dx, double dy)
 {
   ImGui_ImplGlfw_ScrollCallback(m_window, dx, dy);
-  m_events.push_back({InputEvent::Type::Scroll, 0, 0, m_mods, 0, m_cursorX, m_cursorY, dy});
+  m_events.push_back({InputEvent::Type::Scroll, 0, 0, m_mods, 0, m_cursorX, m_cursorY, dy, 0});
 }
 
 void InputRouter::onFocus(bool focused)

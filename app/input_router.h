@@ -10,14 +10,15 @@ struct GLFWwindow;
 namespace spinemark::app {
 
 struct InputEvent {
-  enum class Type { Key, MouseButton, CursorPos, Scroll } type = Type::Key;
-  int key = 0;     // Key: GLFW_KEY_*
+  enum class Type { Key, MouseButton, CursorPos, Scroll, Char } type = Type::Key;
+  int key = 0;     // Key: GLFW_KEY_*; Char: the Unicode code point
   int action = 0;  // Key, MouseButton: GLFW_PRESS, GLFW_RELEASE or GLFW_REPEAT
   int mods = 0;    // GLFW_MOD_* bits
   int button = 0;  // MouseButton: GLFW_MOUSE_BUTTON_*
   double x = 0.0;  // CursorPos and MouseButton: cursor in logical window pixels
   double y = 0.0;
   double scroll = 0.0;  // Scroll: vertical wheel steps, positive away from the user
+  int scancode = 0;     // Key: platform scancode, 0 for scripted keys
 };
 
 class InputRouter {

@@ -2,7 +2,13 @@
 
 #include <GLFW/glfw3.h>
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdlib>
+#include <stdexcept>
 
 namespace spinemark::app {
 namespace {
@@ -11,6 +17,7 @@ constexpr KeyChord key(int code) { return {code, false, false, false}; }
 constexpr KeyChord ctrl(int code) { return {code, true, false, false}; }
 constexpr KeyChord shift(int code) { return {code, false, true, false}; }
 constexpr KeyChord ctrlShift(int code) { return {code, true, true, false}; }
+constexpr KeyChord alt(int code) { return {code, false, false, true}; }
 
 // Letters are bound by GLFW key code, which follows the US layout position of the key.
 constexpr std::array s_bindings{
@@ -60,6 +67,30 @@ constexpr std::array s_bindings{
     ActionBinding{Action::ToggleHelp, "toggle_help", "Show or hide the key list", key(GLFW_KEY_F1)},
     ActionBinding{Action::SaveNow, "save_now", "Save now (changes also save by themselves)", ctrl(GLFW_KEY_S)},
     ActionBinding{Action::Quit, "quit", "Quit (saves first)", ctrl(GLFW_KEY_Q)},
+    ActionBinding{Action::ToggleLoupe, "toggle_loupe", "Show or hide the loupe (magnifier at the cursor)", key(GLFW_KEY_M)},
+    ActionBinding{Action::LoupeZoomIn, "loupe_zoom_in", "Loupe: more magnification (also Ctrl+wheel)", ctrl(GLFW_KEY_EQUAL)},
+    ActionBinding{Action::LoupeZoomOut, "loupe_zoom_out", "Loupe: less magnification", ctrl(GLFW_KEY_MINUS)},
+    ActionBinding{Action::ToggleEnhance, "toggle_enhance", "Loupe: local contrast enhancement for endplates", key(GLFW_KEY_E)},
+    ActionBinding{Action::ToggleFollow, "toggle_follow", "Follow mode: centre the view on the current vertebra", key(GLFW_KEY_C)},
+    ActionBinding{Action::NextUnfinishedImage, "next_unfinished_image", "Next unfinished image", key(GLFW_KEY_U)},
+    ActionBinding{Action::AcceptPrediction, "accept_prediction", "Accept the predicted landmarks (ghost points)", key(GLFW_KEY_ENTER)},
+    ActionBinding{Action::RejectPrediction, "reject_prediction", "Reject the prediction and place by hand", key(GLFW_KEY_X)},
+    ActionBinding{Action::MarkNotVisible, "mark_not_visible", "Mark the current vertebra not visible (again: visible)", key(GLFW_KEY_V)},
+    ActionBinding{Action::MarkNotAssessable, "mark_not_assessable", "Mark the current vertebra not assessable (again: visible)", shift(GLFW_KEY_V)},
+    ActionBinding{Action::ShiftLabelsUp, "shift_labels_up", "Shift every label one level up (L5 becomes L4)", alt(GLFW_KEY_UP)},
+    ActionBinding{Action::ShiftLabelsDown, "shift_labels_down", "Shift every label one level down (L4 becomes L5)", alt(GLFW_KEY_DOWN)},
+    ActionBinding{Action::ToggleL6, "toggle_l6", "Insert or remove the variant level L6", alt(GLFW_KEY_6)},
+    ActionBinding{Action::ToggleT13, "toggle_t13", "Insert or remove the variant level T13", alt(GLFW_KEY_3)},
+    ActionBinding{Action::MarkDone, "mark_done", "Mark the image done (runs the quality checks)", ctrl(GLFW_KEY_D)},
+    ActionBinding{Action::FlagImage, "flag_image", "Flag the image for the radiologist", ctrl(GLFW_KEY_F)},
+    ActionBinding{Action::Approve, "approve", "Review: approve the image", ctrl(GLFW_KEY_ENTER)},
+    ActionBinding{Action::RequestChanges, "request_changes", "Review: send back with a comment", ctrl(GLFW_KEY_R)},
+    ActionBinding{Action::MarkCorrected, "mark_corrected", "Review: mark corrected by the reviewer", ctrl(GLFW_KEY_K)},
+    ActionBinding{Action::Reopen, "reopen", "Reopen the image for editing", ctrl(GLFW_KEY_O)},
+    ActionBinding{Action::AddComment, "add_comment", "Comment on the current landmark", ctrl(GLFW_KEY_M)},
+    ActionBinding{Action::ToggleReviewMode, "toggle_review_mode", "Switch between annotation and review mode", ctrlShift(GLFW_KEY_R)},
+    ActionBinding{Action::ToggleHistory, "toggle_history", "Show or hide the history of the current landmark", key(GLFW_KEY_H)},
+    ActionBinding{Action::ToggleOriginals, "toggle_originals", "Review: show the annotator's original points", key(GLFW_KEY_T)},
 };
 
 struct KeyName {
@@ -106,6 +137,7 @@ std::string keyLabel(int code)
     case GLFW_KEY_RIGHT_BRACKET: return "]";
     case GLFW_KEY_COMMA: return ",";
     case GLFW_KEY_PERIOD: return ".";
+    case GLFW_KEY_ENTER: return "Enter";
     default: break;
   }
   return std::string(keyNameForCode(code));
@@ -115,17 +147,7 @@ std::string keyLabel(int code)
 
 std::span<const ActionBinding> actionTable() { return s_bindings; }
 
-std::optional<Action> actionForChord(const KeyChord& chord)
-{
-  for (const auto& binding : s_bindings) {
-    if (binding.chord == chord) {
-      return binding.action;
-    }
-  }
-  return std::nullopt;
-}
-
-const ActionBinding& bindingFor(Action action)
+const ActionBinding& defaultBinding(Action action)
 {
   for (const auto& binding : s_bindings) {
     if (binding.action == action) {
@@ -133,6 +155,149 @@ const ActionBinding& bindingFor(Action action)
     }
   }
   return s_bindings.front();  // unreachable: every Action has a row
+}
+
+Keymap::Keymap()
+{
+  for (const auto& binding : s_bindings) {
+    m_chords.emplace_back(binding.chord);
+  }
+}
+
+void Keymap::loadOverrides(const std::filesystem::path& file)
+{
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (const auto error = parser.load(file.string()).get(root)) {
+    throw std::runtime_error("keymap " + file.string() + " is not valid JSON (" + simdjson::error_message(error) +
+                             "); fix or delete it to use the default keys");
+  }
+  simdjson::dom::object entries;
+  if (root.get(entries)) {
+    throw std::runtime_error("keymap " + file.string() + " must be a JSON object of \"action\": \"chord\"");
+  }
+  auto chords = m_chords;
+  for (const auto [name, value] : entries) {
+    const auto row = std::find_if(s_bindings.begin(), s_bindings.end(),
+                                  [&](const ActionBinding& binding) { return binding.name == name; });
+    if (row == s_bindings.end()) {
+      throw std::runtime_error("keymap " + file.string() + ": unknown action \"" + std::string(name) +
+                               "\" (the help window lists the action names)");
+    }
+    std::string_view text;
+    if (value.get(text)) {
+      throw std::runtime_error("keymap " + file.string() + ": the value of \"" + std::string(name) +
+                               "\" must be a string such as \"ctrl+z\" or \"none\"");
+    }
+    auto& slot = chords[static_cast<std::size_t>(row - s_bindings.begin())];
+    if (text == "none") {
+      slot.reset();
+    } else if (const auto chord = parseChord(text)) {
+      slot = chord;
+    } else {
+      throw std::runtime_error("keymap " + file.string() + ": invalid key \"" + std::string(text) + "\" for \"" +
+                               std::string(name) + "\" (use GLFW key names with ctrl+, shift+, alt+)");
+    }
+  }
+  m_chords = std::move(chords);
+}
+
+std::optional<Action> Keymap::actionFor(const KeyChord& chord) const
+{
+  for (std::size_t i = 0; i < m_chords.size(); ++i) {
+    if (m_chords[i] && *m_chords[i] == chord) {
+      return s_bindings[i].action;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<KeyChord> Keymap::chordFor(Action action) const
+{
+  for (std::size_t i = 0; i < m_chords.size(); ++i) {
+    if (s_bindings[i].action == action) {
+      return m_chords[i];
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Keymap::labelFor(Action action) const
+{
+  const auto chord = chordFor(action);
+  return chord ? chordLabel(*chord) : "unbound";
+}
+
+std::optional<KeyChord> parseChord(std::string_view text)
+{
+  KeyChord chord;
+  std::string rest(text);
+  std::transform(rest.begin(), rest.end(), rest.begin(), [](unsigned char c) { return std::toupper(c); });
+  while (true) {
+    const auto plus = rest.find('+');
+    if (plus == std::string::npos || plus + 1 == rest.size()) {
+      break;
+    }
+    const std::string modifier = rest.substr(0, plus);
+    if (modifier == "CTRL" || modifier == "CONTROL") {
+      chord.ctrl = true;
+    } else if (modifier == "SHIFT") {
+      chord.shift = true;
+    } else if (modifier == "ALT") {
+      chord.alt = true;
+    } else {
+      return std::nullopt;
+    }
+    rest = rest.substr(plus + 1);
+  }
+  const auto code = keyCodeForName(rest);
+  if (!code) {
+    return std::nullopt;
+  }
+  chord.key = *code;
+  return chord;
+}
+
+std::filesystem::path defaultKeymapPath()
+{
+  if (const char* config = std::getenv("XDG_CONFIG_HOME"); config && *config) {
+    return std::filesystem::path(config) / "spinemark" / "keymap.json";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::filesystem::path(home) / ".config" / "spinemark" / "keymap.json";
+  }
+  return {};
+}
+
+int logicalKey(int key, const char* printedName)
+{
+  if (!printedName || printedName[0] == '\0' || printedName[1] != '\0') {
+    return key;  // not printable, or a multi-byte (non-Latin) character
+  }
+  const char printed = static_cast<char>(std::tolower(static_cast<unsigned char>(printedName[0])));
+  if (printed >= 'a' && printed <= 'z') {
+    return GLFW_KEY_A + (printed - 'a');
+  }
+  if (printed >= '0' && printed <= '9') {
+    return GLFW_KEY_0 + (printed - '0');
+  }
+  static constexpr std::array<std::pair<char, int>, 11> s_punctuation{{{'-', GLFW_KEY_MINUS},
+                                                                        {'=', GLFW_KEY_EQUAL},
+                                                                        {'[', GLFW_KEY_LEFT_BRACKET},
+                                                                        {']', GLFW_KEY_RIGHT_BRACKET},
+                                                                        {',', GLFW_KEY_COMMA},
+                                                                        {'.', GLFW_KEY_PERIOD},
+                                                                        {';', GLFW_KEY_SEMICOLON},
+                                                                        {'/', GLFW_KEY_SLASH},
+                                                                        {'\'', GLFW_KEY_APOSTROPHE},
+                                                                        {'\\', GLFW_KEY_BACKSLASH},
+                                                                        {'`', GLFW_KEY_GRAVE_ACCENT}}};
+  for (const auto& [character, code] : s_punctuation) {
+    if (printed == character) {
+      return code;
+    }
+  }
+  return key;
 }
 
 std::string chordLabel(const KeyChord& chord)

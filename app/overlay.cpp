@@ -21,6 +21,7 @@ constexpr ImU32 OutlineColor = IM_COL32(120, 255, 120, 200);
 constexpr ImU32 CurrentColor = IM_COL32(255, 255, 0, 255);
 constexpr ImU32 LabelColor = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 ShadowColor = IM_COL32(0, 0, 0, 200);
+constexpr ImU32 GhostColor = IM_COL32(200, 120, 255, 230);
 constexpr float HandleRadius = 4.0f;
 
 // The outline visits the corners and midpoints around the body.
@@ -70,14 +71,28 @@ void drawVertebra(ImDrawList* drawList, const core::ViewTransform& view, core::L
   }
 }
 
-std::string nextStepText(const core::AnnotationSession& session)
+void drawGhosts(ImDrawList* drawList, const core::ViewTransform& view, const std::array<Point, core::SlotCount>& ghosts)
+{
+  for (std::size_t i = 0; i < OutlineOrder.size(); ++i) {
+    const Point from = ghosts[static_cast<std::size_t>(OutlineOrder[i])];
+    const Point to = ghosts[static_cast<std::size_t>(OutlineOrder[(i + 1) % OutlineOrder.size()])];
+    drawList->AddLine(toImVec(view.imageToScreen(from)), toImVec(view.imageToScreen(to)), GhostColor, 1.0f);
+  }
+  for (const Point& ghost : ghosts) {
+    drawList->AddCircle(toImVec(view.imageToScreen(ghost)), HandleRadius + 1.0f, GhostColor, 12, 1.5f);
+  }
+}
+
+std::string nextStepText(const core::AnnotationSession& session, bool hasGhosts)
 {
   const auto current = session.current();
   const auto& orientation = session.annotation().orientation;
   std::string text = "Next: " + std::string(core::levelName(current.level)) + "  " +
                      core::landmarkName(current.slot, orientation) + "  (landmark " +
                      std::to_string(static_cast<int>(current.slot) + 1) + " of 6)";
-  if (session.pointAt(current)) {
+  if (hasGhosts) {
+    text += "  - Enter accepts the prediction, drag corrects a point, X places by hand";
+  } else if (session.pointAt(current)) {
     text += "  - placed; Space or click moves it";
   } else {
     text += "  - Space or click to place";
@@ -103,9 +118,12 @@ void Canvas::drawOverlay(ImDrawList* drawList, const core::Workbench& workbench)
   if (const auto point = session.pointAt(current)) {
     drawList->AddCircle(toImVec(m_view.imageToScreen(*point)), HandleRadius + 4.0f, CurrentColor, 0, 2.0f);
   }
+  if (m_ghosts) {
+    drawGhosts(drawList, m_view, *m_ghosts);
+  }
 
   const ImVec2 hudPosition(static_cast<float>(m_rect.x) + 12.0f, static_cast<float>(m_rect.y) + 10.0f);
-  const std::string hud = nextStepText(session);
+  const std::string hud = nextStepText(session, m_ghosts.has_value());
   const ImVec2 size = ImGui::CalcTextSize(hud.c_str());
   drawList->AddRectFilled(ImVec2(hudPosition.x - 6, hudPosition.y - 4),
                           ImVec2(hudPosition.x + size.x + 6, hudPosition.y + size.y + 4), IM_COL32(0, 0, 0, 170), 4.0f);

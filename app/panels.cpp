@@ -5,7 +5,10 @@
 #include "core/levels.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -57,7 +60,7 @@ std::string orientationText(const core::Orientation& orientation)
   return text;
 }
 
-void drawImageInfo(const core::Workbench& workbench)
+void drawImageInfo(const core::Workbench& workbench, const Keymap& keymap)
 {
   const auto& images = workbench.workspace().images;
   ImGui::Text("Image %d of %zu", workbench.currentIndex() + 1, images.size());
@@ -70,7 +73,7 @@ void drawImageInfo(const core::Workbench& workbench)
   ImGui::TextDisabled("%d x %d, %s", image.width, image.height, image.encoding.c_str());
   ImGui::TextDisabled("%s", spacingText(image.spacing).c_str());
   ImGui::TextWrapped("View: %s", orientationText(workbench.session().annotation().orientation).c_str());
-  ImGui::TextDisabled("%s changes the view", chordLabel(bindingFor(Action::CycleOrientation).chord).c_str());
+  ImGui::TextDisabled("%s changes the view", keymap.labelFor(Action::CycleOrientation).c_str());
 }
 
 void drawVertebraRow(core::AnnotationSession& session, core::Level level)
@@ -131,6 +134,24 @@ const char* progressMark(core::ImageProgress progress)
   return "   ";
 }
 
+bool containsIgnoringCase(const std::string& text, const std::string& part)
+{
+  const auto found = std::search(text.begin(), text.end(), part.begin(), part.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+  return found != text.end() || part.empty();
+}
+
+bool imageMatches(const core::Workbench& workbench, const UiState& ui, int index)
+{
+  const bool complete = workbench.progress(index) == core::ImageProgress::Complete;
+  if ((ui.progressFilter == 1 && complete) || (ui.progressFilter == 2 && !complete)) {
+    return false;
+  }
+  return containsIgnoringCase(workbench.workspace().images[static_cast<std::size_t>(index)].relativePath,
+                              ui.imageFilter);
+}
+
 void drawImageList(core::Workbench& workbench, UiState& ui)
 {
   const auto& images = workbench.workspace().images;
@@ -141,11 +162,26 @@ void drawImageList(core::Workbench& workbench, UiState& ui)
   ImGui::Separator();
   ImGui::TextUnformatted("Images");
   ImGui::TextDisabled("%d of %zu complete", complete, images.size());
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##filter", "filter by name", &ui.imageFilter);
+  ImGui::RadioButton("all", &ui.progressFilter, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("unfinished", &ui.progressFilter, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("complete", &ui.progressFilter, 2);
+
+  std::vector<int> shown;
+  for (int i = 0; i < static_cast<int>(images.size()); ++i) {
+    if (imageMatches(workbench, ui, i)) {
+      shown.push_back(i);
+    }
+  }
   ImGui::BeginChild("images", ImVec2(0, 0), true);
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(images.size()));
+  clipper.Begin(static_cast<int>(shown.size()));
   while (clipper.Step()) {
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const int i = shown[static_cast<std::size_t>(row)];
       ImGui::PushID(i);
       const std::string label = std::string(progressMark(workbench.progress(i))) + " " +
                                 images[static_cast<std::size_t>(i)].relativePath;
@@ -172,7 +208,7 @@ std::string saveStatusText(const core::Workbench& workbench)
 
 }  // namespace
 
-void drawSidePanel(core::Workbench& workbench, UiState& ui, float height)
+void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap, float height)
 {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(SidePanelWidth, height));
@@ -180,12 +216,13 @@ void drawSidePanel(core::Workbench& workbench, UiState& ui, float height)
   if (!panel.visible()) {
     return;
   }
-  drawImageInfo(workbench);
+  drawImageInfo(workbench, keymap);
   drawVertebraList(workbench);
   drawImageList(workbench, ui);
 }
 
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, float width, float height)
+void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, float width,
+                   float height)
 {
   ImGui::SetNextWindowPos(ImVec2(0, height - StatusBarHeight));
   ImGui::SetNextWindowSize(ImVec2(width, StatusBarHeight));
@@ -222,15 +259,15 @@ void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, float
     }
   }
   ImGui::SameLine(0, 30);
-  ImGui::TextDisabled("%s: keys", chordLabel(bindingFor(Action::ToggleHelp).chord).c_str());
+  ImGui::TextDisabled("%s or ?: keys", keymap.labelFor(Action::ToggleHelp).c_str());
 }
 
-void drawHelp(UiState& ui)
+void drawHelp(UiState& ui, const Keymap& keymap)
 {
   if (!ui.showHelp) {
     return;
   }
-  ImGui::SetNextWindowSize(ImVec2(560, 620), ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(760, 640), ImGuiCond_Appearing);
   const ImVec2 displaySize = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(displaySize.x * 0.5f, displaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   PanelScope window("Keys", ImGuiWindowFlags_NoSavedSettings, &ui.showHelp);
@@ -243,7 +280,7 @@ void drawHelp(UiState& ui)
     for (const auto& binding : actionTable()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(chordLabel(binding.chord).c_str());
+      ImGui::TextUnformatted(keymap.labelFor(binding.action).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(binding.description.data(), binding.description.data() + binding.description.size());
     }

@@ -12,6 +12,7 @@
 namespace spinemark::app {
 
 class Canvas;
+class Keymap;
 
 struct ShownMessage {
   core::UserMessage message;
@@ -24,14 +25,17 @@ struct UiState {
   std::deque<ShownMessage> messages;
   int nextMessageId = 1;
   std::optional<int> requestedImage;  // set by the image list, opened by the application
+  std::string imageFilter;            // substring of the relative path, case-insensitive
+  int progressFilter = 0;             // 0 all, 1 unfinished, 2 complete
 };
 
 inline constexpr float SidePanelWidth = 300.0f;
 inline constexpr float StatusBarHeight = 28.0f;
 
-void drawSidePanel(core::Workbench& workbench, UiState& ui, float height);
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, float width, float height);
-void drawHelp(UiState& ui);
+void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap, float height);
+void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, float width,
+                   float height);
+void drawHelp(UiState& ui, const Keymap& keymap);
 void drawMessages(UiState& ui, float displayWidth);
 void addMessages(UiState& ui, std::vector<core::UserMessage> messages);
 

@@ -33,6 +33,25 @@ int modifierBits(const core::ScriptEvent& event)
   return bits;
 }
 
+// The character a US keyboard types for key, as GLFW's char callback would deliver it, or 0.
+unsigned int typedCharacter(int key, bool shift)
+{
+  if (key >= GLFW_KEY_A && key <= GLFW_KEY_Z) {
+    return static_cast<unsigned int>((shift ? 'A' : 'a') + (key - GLFW_KEY_A));
+  }
+  if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9 && !shift) {
+    return static_cast<unsigned int>('0' + (key - GLFW_KEY_0));
+  }
+  switch (key) {
+    case GLFW_KEY_SPACE: return ' ';
+    case GLFW_KEY_PERIOD: return shift ? '>' : '.';
+    case GLFW_KEY_COMMA: return shift ? '<' : ',';
+    case GLFW_KEY_MINUS: return shift ? '_' : '-';
+    case GLFW_KEY_SLASH: return shift ? '?' : '/';
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 ScriptPlayer::ScriptPlayer(std::vector<core::ScriptEvent> events) : m_events(std::move(events))
@@ -81,6 +100,13 @@ void ScriptPlayer::expand(const core::ScriptEvent& event, Application& app)
           if (modifier.active) a.input().onKey(modifier.key, 0, GLFW_PRESS, mods);
         }
         a.input().onKey(key, 0, GLFW_PRESS, mods);
+        // A real keyboard also delivers the typed character, which text fields need.
+        const unsigned int typed = (mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER)) == 0
+                                       ? typedCharacter(key, (mods & GLFW_MOD_SHIFT) != 0)
+                                       : 0;
+        if (typed != 0) {
+          a.input().onChar(typed);
+        }
       });
       m_steps.push_back([=](Application& a) {
         a.input().onKey(key, 0, GLFW_RELEASE, mods);

@@ -12,6 +12,9 @@ struct DisplaySettings {
   Window window;
   bool invert = false;  // user toggle, applied after the MONOCHROME1 inversion
   double gamma = 1.0;   // output = value^(1/gamma)
+  // Unsharp-mask strength applied to the texel before windowing, on screen only (the GPU shader
+  // does it; stored data and displayValue ignore it). 0 turns it off.
+  double unsharpAmount = 0.0;
 };
 
 // Linear VOI function of DICOM PS3.3 C.11.2.1.2.1 mapped to [0, 1].

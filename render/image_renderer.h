@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ struct DrawTarget {
   int framebufferWidth = 0;   // device pixels
   int framebufferHeight = 0;
   double framebufferScale = 1.0;  // device pixels per logical window pixel (HiDPI)
+  // Optional rectangle, in logical window pixels, outside which nothing is drawn (the loupe).
+  struct Clip {
+    double x = 0, y = 0, width = 0, height = 0;
+  };
+  std::optional<Clip> clip;
 };
 
 class ImageRenderer {

@@ -148,7 +148,7 @@ TEST_F(ImageRendererTest, ZoomedOutUsesMipmaps)
   const OffscreenTarget target(Size, Size);
   core::ViewTransform view;
   view.zoom = 0.3;
-  renderer.draw(texture, image, view, settings, DrawTarget{Size, Size, 1.0});
+  renderer.draw(texture, image, view, settings, DrawTarget{Size, Size, 1.0, {}});
   const std::vector<std::uint8_t> gray = target.readRed();
   const auto [low, high] = std::minmax_element(gray.begin(), gray.end());
   EXPECT_GE(*low, 122);
@@ -169,7 +169,7 @@ TEST_F(ImageRendererTest, ZoomedInUsesNearestNeighbour)
   const OffscreenTarget target(Size, Size);
   core::ViewTransform view;
   view.zoom = Zoom;
-  renderer.draw(texture, image, view, settings, DrawTarget{Size, Size, 1.0});
+  renderer.draw(texture, image, view, settings, DrawTarget{Size, Size, 1.0, {}});
 
   // Every screen pixel must show exactly the image pixel under its centre, with no blending.
   std::vector<std::uint8_t> magnified(static_cast<std::size_t>(Size) * Size);
@@ -198,7 +198,7 @@ TEST_F(ImageRendererTest, FramebufferScaleMapsLogicalPixels)
   core::ViewTransform view;
   view.offsetX = 3.0;
   view.offsetY = 2.0;
-  renderer.draw(texture, image, view, settings, DrawTarget{Width, Height, 2.0});
+  renderer.draw(texture, image, view, settings, DrawTarget{Width, Height, 2.0, {}});
   const std::vector<std::uint8_t> gray = target.readRed();
 
   std::vector<std::uint8_t> mapped(gray.size(), 0);  // the target was cleared to black
@@ -243,7 +243,7 @@ TEST_F(ImageRendererTest, DrawRestoresImGuiState)
 
   core::DisplaySettings settings;
   settings.window = image.defaultWindow;
-  renderer.draw(texture, image, core::ViewTransform{}, settings, DrawTarget{16, 16, 1.0});
+  renderer.draw(texture, image, core::ViewTransform{}, settings, DrawTarget{16, 16, 1.0, {}});
 
   GLint value = 0;
   glGetIntegerv(GL_CURRENT_PROGRAM, &value);
@@ -332,7 +332,7 @@ TEST_F(PngOutputTest, FramebufferPngIsTopRowFirst)
   const ImageTexture texture(image);
   ImageRenderer renderer;
   const OffscreenTarget target(image.width, image.height);
-  renderer.draw(texture, image, core::ViewTransform{}, settings, DrawTarget{image.width, image.height, 1.0});
+  renderer.draw(texture, image, core::ViewTransform{}, settings, DrawTarget{image.width, image.height, 1.0, {}});
 
   const auto path = testing::makeScratchDir("framebuffer-png") / "frame.png";
   writeFramebufferPng(path, image.width, image.height);
