@@ -1,0 +1,65 @@
+// The predictor as the annotation app uses it: trained in the background from the workspace's
+// own annotation files (or loaded from the model file that `spinemark learn` seeded), asked for
+// the next vertebra while the annotator works, and updated as images are completed.
+#pragma once
+
+#include "core/annotation_session.h"
+#include "core/assist/shape_model.h"
+
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace spinemark::core::assist {
+
+class Assistant {
+ public:
+  // Starts loading the model file, or training from every annotation file under annotationsDir
+  // when there is none, on a background thread.
+  explicit Assistant(std::filesystem::path annotationsDir);
+  ~Assistant();
+  Assistant(const Assistant&) = delete;
+  Assistant& operator=(const Assistant&) = delete;
+
+  // Blocks until the background load or training has finished (tests, and before saving).
+  void waitUntilReady();
+  bool ready();
+
+  // The predicted six points of the session's current vertebra when it has no points yet, is
+  // visible, was not rejected, and the vertebra below it is complete. Cached per revision.
+  std::optional<VertebraPoints> suggestion(const AnnotationSession& session);
+  // Hides the suggestion for level on the image identified by imageKey (its relative path).
+  void reject(const std::string& imageKey, Level level);
+  bool rejected(const std::string& imageKey, Level level) const;
+
+  // Adds a completed image to the training data, refits and saves the model file.
+  void learnFrom(const ImageAnnotation& annotation);
+  std::size_t trainingImages();
+
+  // Problems found while loading or saving, oldest first, since the last call.
+  std::vector<std::string> takeMessages();
+
+ private:
+  void finishLoading();
+
+  std::filesystem::path m_annotationsDir;
+  std::filesystem::path m_modelPath;
+  struct LoadResult {
+    LandmarkPredictor predictor;
+    std::vector<std::string> messages;
+  };
+  std::future<LoadResult> m_loading;
+  std::optional<LandmarkPredictor> m_predictor;
+  std::set<std::pair<std::string, Level>> m_rejected;
+  std::vector<std::string> m_messages;
+  // Cache of the last suggestion, keyed by image, revision and level.
+  std::string m_cachedImage;
+  unsigned long m_cachedRevision = ~0UL;
+  std::optional<Level> m_cachedLevel;
+  std::optional<VertebraPoints> m_cached;
+};
+
+}  // namespace spinemark::core::assist

@@ -1,0 +1,44 @@
+// Which images an annotator or a reviewer should open next, from each image's workflow state.
+// The summaries come from the annotation files; the open image's summary is refreshed live.
+#pragma once
+
+#include "core/annotation.h"
+#include "core/workspace.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spinemark::core {
+
+struct ImageSummary {
+  WorkflowState state = WorkflowState::New;
+  std::string annotator;  // who marked it done or flagged it, else who last changed it
+  std::vector<FlagReason> flagReasons;
+  int openComments = 0;   // comments not resolved yet
+};
+
+ImageSummary summarize(const ImageAnnotation& annotation);
+
+// Summaries of every workspace image, read from its annotation file (New when there is none or
+// it cannot be read).
+std::vector<ImageSummary> summarizeWorkspace(const Workspace& workspace);
+
+struct ReviewFilter {
+  std::string annotator;              // empty: any
+  std::optional<FlagReason> reason;   // only flagged images with this reason
+};
+
+// The reviewer's queue: flagged images first, then done images not yet reviewed, each group in
+// workspace order; approved, corrected, sent-back and unfinished images are not in it.
+std::vector<int> reviewQueue(const std::vector<ImageSummary>& summaries, const ReviewFilter& filter);
+
+// The annotator's queue: images sent back with changes requested first, then new and in-progress
+// images, each group in workspace order.
+std::vector<int> annotatorQueue(const std::vector<ImageSummary>& summaries);
+
+// The entry of queue after (or before, for step -1) current, or the first (last) entry when
+// current is not in the queue; nullopt for an empty queue or past either end.
+std::optional<int> stepInQueue(const std::vector<int>& queue, int current, int step);
+
+}  // namespace spinemark::core
