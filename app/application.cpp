@@ -8,6 +8,7 @@
 #include <imgui_impl_opengl3.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace spinemark::app {
@@ -21,8 +22,9 @@ constexpr int UnsavedChangesExitCode = 3;
 // the frame loop, and the status bar must show when the write finished.
 constexpr double IdleWaitSeconds = 0.25;
 // Longest sleep with nothing to do. Input, a finished decode (glfwPostEmptyEvent from a decoder
-// thread) and window events wake the loop earlier.
-constexpr double MaxIdleWaitSeconds = 5.0;
+// thread) and window events wake the loop earlier. Each wake draws a frame, which costs about
+// 40 ms of CPU with Mesa llvmpipe (measured: bench/gui_bench.py), so the safety wake is rare.
+constexpr double MaxIdleWaitSeconds = 60.0;
 // Frames drawn after input without waiting, so that ImGui's hover and click states settle.
 constexpr int BusyFramesAfterInput = 2;
 
@@ -39,6 +41,10 @@ Application::Application(const GuiOptions& options, std::unique_ptr<core::Workbe
   if (!m_options.script.empty()) {
     m_script.emplace(core::readInputScript(m_options.script));
   }
+  loadKeymap();
+  m_assistant = std::make_unique<core::assist::Assistant>(m_workbench->workspace().annotationsDir);
+  m_review.role = m_options.review ? core::Role::Reviewer : core::Role::Annotator;
+  startSummaryScan(m_review, m_workbench->workspace());
   createWindow();
   if (!m_options.frameLog.empty()) {
     m_frameLog = std::make_unique<FrameLog>(m_options.frameLog);
@@ -94,6 +100,21 @@ void Application::createWindow()
   ImGui_ImplOpenGL3_Init("#version 330 core");
   m_input.install(m_window);
   m_renderer = std::make_unique<render::ImageRenderer>();
+}
+
+void Application::loadKeymap()
+{
+  const auto path = m_options.keymap.empty() ? defaultKeymapPath() : m_options.keymap;
+  std::error_code error;
+  if (path.empty() || (m_options.keymap.empty() && !std::filesystem::exists(path, error))) {
+    return;
+  }
+  try {
+    m_keymap.loadOverrides(path);
+    spdlog::info("keymap loaded from {}", path.string());
+  } catch (const std::exception& problem) {
+    addMessages(m_ui, {{core::MessageSeverity::Error, std::string(problem.what())}});
+  }
 }
 
 void Application::requestQuit()
@@ -158,20 +179,34 @@ void Application::frame()
     m_busyFrames = BusyFramesAfterInput;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  if (!io.WantCaptureKeyboard) {
+  recordActivity(events);
+  updateAssistant();
+  refreshReviewState(m_review, *m_workbench);
+  if (!io.WantCaptureKeyboard && !dialogOpen(m_review)) {
     handleKeys(events);
   }
   if (m_workbench->hasImage()) {
     m_canvas.handleMouse(events, io.WantCaptureMouse, *m_workbench);
+    handleLoupeWheel(events, io.WantCaptureMouse);
   }
   syncImage();
+  followCurrentVertebra();
+  m_loupe.update(m_canvas, *m_workbench, m_canvas.draggingLandmark(), io.WantCaptureMouse);
 
   addMessages(m_ui, m_workbench->takeMessages());
-  drawSidePanel(*m_workbench, m_ui, io.DisplaySize.y - StatusBarHeight);
-  drawStatusBar(*m_workbench, m_canvas, io.DisplaySize.x, io.DisplaySize.y);
+  drawSidePanel(*m_workbench, m_ui, m_keymap, io.DisplaySize.y - StatusBarHeight);
+  drawStatusBar(*m_workbench, m_canvas, m_keymap, io.DisplaySize.x, io.DisplaySize.y);
   drawMessages(m_ui, io.DisplaySize.x);
-  drawHelp(m_ui);
+  drawHelp(m_ui, m_keymap);
+  if (reviewPanelShown()) {
+    drawReviewPanel(m_review, *m_workbench, m_ui, io.DisplaySize.x - ReviewPanelWidth,
+                    io.DisplaySize.y - StatusBarHeight);
+  }
+  drawHistoryWindow(m_review, *m_workbench);
+  drawDialogs(m_review, *m_workbench, m_ui);
   m_canvas.drawOverlay(ImGui::GetBackgroundDrawList(), *m_workbench);
+  drawReviewOverlay(ImGui::GetBackgroundDrawList(), m_review, *m_workbench, m_canvas);
+  m_loupe.draw(ImGui::GetForegroundDrawList(), *m_workbench);
   if (m_ui.requestedImage) {
     m_workbench->requestImage(*m_ui.requestedImage);
     m_ui.requestedImage.reset();
@@ -181,6 +216,10 @@ void Application::frame()
   ImGui::Render();
 
   renderImage();
+  if (m_texture) {
+    m_loupe.render(*m_renderer, *m_texture, m_workbench->image(), m_canvas.display(),
+                   ImGui::GetIO().DisplayFramebufferScale.x);
+  }
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (m_screenshotPath) {
     takeScreenshot();
@@ -241,10 +280,26 @@ void Application::logFrame(const std::vector<InputEvent>& events)
   m_frameLog->endFrame(facts);
 }
 
+bool Application::reviewPanelShown() const
+{
+  if (m_review.role == core::Role::Reviewer) {
+    return true;
+  }
+  if (!m_workbench->hasImage()) {
+    return false;
+  }
+  const auto& annotation = m_workbench->session().annotation();
+  const auto state = annotation.workflow.state;
+  const bool openComment = std::any_of(annotation.comments.begin(), annotation.comments.end(),
+                                       [](const core::ReviewComment& comment) { return !comment.resolved; });
+  return openComment || state == core::WorkflowState::ChangesRequested || state == core::WorkflowState::Flagged;
+}
+
 void Application::layout()
 {
   const ImGuiIO& io = ImGui::GetIO();
-  m_canvas.setRect({SidePanelWidth, 0.0, std::max(1.0f, io.DisplaySize.x - SidePanelWidth),
+  const float reviewWidth = reviewPanelShown() ? ReviewPanelWidth : 0.0f;
+  m_canvas.setRect({SidePanelWidth, 0.0, std::max(1.0f, io.DisplaySize.x - SidePanelWidth - reviewWidth),
                     std::max(1.0f, io.DisplaySize.y - StatusBarHeight)});
 }
 
@@ -277,7 +332,7 @@ void Application::renderImage()
     return;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  render::DrawTarget target{width, height, io.DisplayFramebufferScale.x};
+  render::DrawTarget target{width, height, io.DisplayFramebufferScale.x, {}};
   m_renderer->draw(*m_texture, m_workbench->image(), m_canvas.view(), m_canvas.display(), target);
 }
 

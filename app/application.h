@@ -6,8 +6,11 @@
 #include "app/frame_log.h"
 #include "app/input_router.h"
 #include "app/key_table.h"
+#include "app/loupe.h"
 #include "app/panels.h"
+#include "app/review_ui.h"
 #include "app/script_player.h"
+#include "core/assist/assistant.h"
 #include "core/workbench.h"
 #include "render/image_renderer.h"
 
@@ -29,6 +32,8 @@ struct GuiOptions {
   std::filesystem::path script;               // empty: interactive
   std::filesystem::path frameLog;             // empty: no per-frame log (app/frame_log.h)
   core::ImageCacheOptions cache;              // decoder threads, prefetch, memory budget
+  std::filesystem::path keymap;               // empty: the default keymap file, if it exists
+  bool review = false;                        // start in review mode (the reviewer's role)
   int windowWidth = 1400;
   int windowHeight = 900;
 };
@@ -58,6 +63,12 @@ class Application {
   void frame();
   void layout();
   void handleKeys(const std::vector<InputEvent>& events);
+  void handleLoupeWheel(const std::vector<InputEvent>& events, bool imguiWantsMouse);
+  void loadKeymap();
+  void followCurrentVertebra();
+  void updateAssistant();
+  void recordActivity(const std::vector<InputEvent>& events);
+  void reportResult(const core::ActionResult& result);
   void runAction(Action action);
   void syncImage();
   double idleTimeout() const;
@@ -73,6 +84,15 @@ class Application {
   InputRouter m_input;
   Canvas m_canvas;
   UiState m_ui;
+  Keymap m_keymap;
+  Loupe m_loupe;
+  ReviewState m_review;
+  bool reviewPanelShown() const;
+  void stepQueue(int step);
+  bool m_follow = false;
+  std::unique_ptr<core::assist::Assistant> m_assistant;
+  bool m_wasComplete = false;
+  std::optional<core::Level> m_followedLevel;
   std::unique_ptr<render::ImageRenderer> m_renderer;
   std::unique_ptr<render::ImageTexture> m_texture;
   std::optional<ScriptPlayer> m_script;

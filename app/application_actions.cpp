@@ -15,19 +15,149 @@ constexpr double ZoomStep = 1.25;
 constexpr double PanStepPixels = 80.0;
 constexpr std::array GammaSteps{1.0, 1.5, 2.2, 0.7};
 
+std::optional<core::Point> centroid(const core::Vertebra& vertebra)
+{
+  core::Point sum;
+  int count = 0;
+  for (const auto& point : vertebra.points) {
+    if (point) {
+      sum.x += point->x;
+      sum.y += point->y;
+      ++count;
+    }
+  }
+  if (count == 0) {
+    return std::nullopt;
+  }
+  return core::Point{sum.x / count, sum.y / count};
+}
+
+std::optional<core::Point> centroidAt(const core::ImageAnnotation& annotation, std::optional<core::Level> level)
+{
+  if (!level) {
+    return std::nullopt;
+  }
+  const auto found = annotation.vertebrae.find(*level);
+  return found == annotation.vertebrae.end() ? std::nullopt : centroid(found->second);
+}
+
+std::optional<core::Point> followTarget(const core::ImageAnnotation& annotation, core::Level level)
+{
+  if (const auto own = centroidAt(annotation, level)) {
+    return own;
+  }
+  const auto below = core::levelBelow(level);
+  const auto belowCentre = centroidAt(annotation, below);
+  if (!belowCentre) {
+    return std::nullopt;
+  }
+  const auto twoBelowCentre = centroidAt(annotation, below ? core::levelBelow(*below) : std::nullopt);
+  if (!twoBelowCentre) {
+    return belowCentre;
+  }
+  return core::Point{2.0 * belowCentre->x - twoBelowCentre->x, 2.0 * belowCentre->y - twoBelowCentre->y};
+}
+
 }  // namespace
 
 void Application::handleKeys(const std::vector<InputEvent>& events)
 {
   for (const auto& event : events) {
+    // '?' opens the help whatever key produces it in the active layout.
+    if (event.type == InputEvent::Type::Char && event.key == '?') {
+      m_ui.showHelp = !m_ui.showHelp;
+      continue;
+    }
     if (event.type != InputEvent::Type::Key || event.action == GLFW_RELEASE) {
       continue;
     }
-    const KeyChord chord{event.key, (event.mods & GLFW_MOD_CONTROL) != 0, (event.mods & GLFW_MOD_SHIFT) != 0,
+    const int key = logicalKey(event.key, glfwGetKeyName(event.key, event.scancode));
+    const KeyChord chord{key, (event.mods & GLFW_MOD_CONTROL) != 0, (event.mods & GLFW_MOD_SHIFT) != 0,
                          (event.mods & GLFW_MOD_ALT) != 0};
-    if (const auto action = actionForChord(chord)) {
+    if (const auto action = m_keymap.actionFor(chord)) {
       runAction(*action);
     }
+  }
+}
+
+void Application::recordActivity(const std::vector<InputEvent>& events)
+{
+  if (!m_workbench->hasImage()) {
+    return;
+  }
+  for (const auto& event : events) {
+    const bool deliberate = (event.type == InputEvent::Type::Key && event.action == GLFW_PRESS) ||
+                            (event.type == InputEvent::Type::MouseButton && event.action == GLFW_PRESS) ||
+                            event.type == InputEvent::Type::Scroll;
+    if (deliberate) {
+      m_workbench->session().recordActivity(m_workbench->options().user, std::chrono::system_clock::now());
+      return;
+    }
+  }
+}
+
+// Shows the prediction for the current vertebra and teaches the predictor each image that
+// becomes complete.
+void Application::updateAssistant()
+{
+  for (auto& message : m_assistant->takeMessages()) {
+    addMessages(m_ui, {{core::MessageSeverity::Warning, std::move(message)}});
+  }
+  if (!m_workbench->hasImage()) {
+    m_canvas.setGhosts(core::Level::L5, std::nullopt);
+    return;
+  }
+  auto& session = m_workbench->session();
+  const bool complete = core::annotationComplete(session.annotation(), m_workbench->options().startLevel);
+  if (complete && !m_wasComplete) {
+    m_assistant->learnFrom(session.annotation());
+  }
+  m_wasComplete = complete;
+  m_canvas.setGhosts(session.current().level, m_assistant->suggestion(session));
+}
+
+void Application::stepQueue(int step)
+{
+  const auto queue = currentQueue(m_review);
+  if (const auto next = core::stepInQueue(queue, m_workbench->currentIndex(), step)) {
+    m_workbench->requestImage(*next);
+  } else {
+    addMessages(m_ui, {{core::MessageSeverity::Info, queue.empty() ? "The queue is empty." : "End of the queue."}});
+  }
+}
+
+void Application::reportResult(const core::ActionResult& result)
+{
+  if (!result.ok()) {
+    addMessages(m_ui, {{core::MessageSeverity::Warning, result.error}});
+  }
+}
+
+void Application::handleLoupeWheel(const std::vector<InputEvent>& events, bool imguiWantsMouse)
+{
+  for (const auto& event : events) {
+    if (event.type == InputEvent::Type::Scroll && (event.mods & GLFW_MOD_CONTROL) != 0 && !imguiWantsMouse) {
+      m_loupe.zoomBy(event.scroll);
+    }
+  }
+}
+
+// Follow mode keeps the vertebra being placed in the middle of the canvas: its placed points, or
+// the vertebra below moved up by one vertebra step when nothing of it is placed yet.
+void Application::followCurrentVertebra()
+{
+  if (!m_workbench->hasImage()) {
+    m_followedLevel.reset();
+    return;
+  }
+  const auto level = m_workbench->session().current().level;
+  if (!m_follow || m_followedLevel == level) {
+    m_followedLevel = level;
+    return;
+  }
+  m_followedLevel = level;
+  if (const auto target = followTarget(m_workbench->session().annotation(), level)) {
+    m_canvas.centerOn(*target);
   }
 }
 
@@ -50,9 +180,50 @@ void Application::runAction(Action action)
     case Action::Quit: requestQuit(); return;
     case Action::SaveNow: m_workbench->saveNow(); return;
     case Action::NextImage:
-    case Action::NextImageAlternative: m_workbench->requestNext(); return;
+    case Action::NextImageAlternative:
+      if (m_review.role == core::Role::Reviewer) {
+        stepQueue(1);
+      } else {
+        m_workbench->requestNext();
+      }
+      return;
+    case Action::NextUnfinishedImage: {
+      // Sent-back images come first, then new and started ones, by their workflow state.
+      auto queue = core::annotatorQueue(m_review.summaries);
+      std::erase_if(queue, [&](int index) {
+        return m_workbench->progress(index) == core::ImageProgress::Complete && index != m_workbench->currentIndex();
+      });
+      if (const auto next = core::stepInQueue(queue, m_workbench->currentIndex(), 1)) {
+        m_workbench->requestImage(*next);
+      } else if (!m_workbench->openNextUnfinished()) {
+        addMessages(m_ui, {{core::MessageSeverity::Info, "Every image in this workspace is complete."}});
+      }
+      return;
+    }
+    case Action::ToggleReviewMode:
+      m_review.role = m_review.role == core::Role::Reviewer ? core::Role::Annotator : core::Role::Reviewer;
+      addMessages(m_ui, {{core::MessageSeverity::Info, m_review.role == core::Role::Reviewer
+                                                           ? "Review mode: Next image follows the review queue."
+                                                           : "Annotation mode."}});
+      return;
+    case Action::ToggleHistory: m_review.showHistory = !m_review.showHistory; return;
+    case Action::ToggleOriginals: m_review.showOriginals = !m_review.showOriginals; return;
+    case Action::ToggleLoupe: m_loupe.enabled = !m_loupe.enabled; return;
+    case Action::LoupeZoomIn: m_loupe.zoomBy(1.0); return;
+    case Action::LoupeZoomOut: m_loupe.zoomBy(-1.0); return;
+    case Action::ToggleEnhance: m_loupe.enhance = !m_loupe.enhance; return;
+    case Action::ToggleFollow:
+      m_follow = !m_follow;
+      m_followedLevel.reset();
+      return;
     case Action::PreviousImage:
-    case Action::PreviousImageAlternative: m_workbench->requestPrevious(); return;
+    case Action::PreviousImageAlternative:
+      if (m_review.role == core::Role::Reviewer) {
+        stepQueue(-1);
+      } else {
+        m_workbench->requestPrevious();
+      }
+      return;
     default: break;
   }
   if (!hasImage) {
@@ -66,6 +237,44 @@ void Application::runAction(Action action)
         session.placeCurrent(*position);
       }
       break;
+    case Action::AcceptPrediction:
+      if (const auto& ghosts = m_canvas.ghosts()) {
+        std::array<std::optional<core::Point>, core::SlotCount> accepted;
+        std::copy(ghosts->begin(), ghosts->end(), accepted.begin());
+        session.setVertebraPoints(session.current().level, accepted);
+      }
+      break;
+    case Action::RejectPrediction:
+      m_assistant->reject(session.annotation().image.relativePath, session.current().level);
+      break;
+    case Action::MarkNotVisible:
+    case Action::MarkNotAssessable: {
+      const auto wanted = action == Action::MarkNotVisible ? core::VertebraStatus::NotVisible
+                                                           : core::VertebraStatus::NotAssessable;
+      const auto level = session.current().level;
+      const auto found = session.annotation().vertebrae.find(level);
+      const bool already = found != session.annotation().vertebrae.end() && found->second.status == wanted;
+      session.setVertebraStatus(level, already ? core::VertebraStatus::Visible : wanted);
+      break;
+    }
+    case Action::ShiftLabelsUp: reportResult(session.shiftLabels(1)); break;
+    case Action::ShiftLabelsDown: reportResult(session.shiftLabels(-1)); break;
+    case Action::ToggleL6:
+    case Action::ToggleT13: {
+      const auto level = action == Action::ToggleL6 ? core::Level::L6 : core::Level::T13;
+      const bool enabled = session.annotation().variants.count(level) > 0;
+      reportResult(enabled ? session.removeLevel(level) : session.insertLevel(level));
+      break;
+    }
+    case Action::MarkDone: requestMarkDone(m_review, *m_workbench, m_ui); break;
+    case Action::FlagImage: requestFlag(m_review); break;
+    case Action::Approve: runWorkflowAction(session.approve(m_review.role), "Image approved.", m_ui); break;
+    case Action::RequestChanges: requestChanges(m_review, m_ui); break;
+    case Action::MarkCorrected:
+      runWorkflowAction(session.markCorrected(m_review.role), "Image marked corrected.", m_ui);
+      break;
+    case Action::Reopen: runWorkflowAction(session.reopen(m_review.role), "Image reopened.", m_ui); break;
+    case Action::AddComment: requestComment(m_review); break;
     case Action::NextLandmark: session.nextLandmark(); break;
     case Action::PreviousLandmark: session.previousLandmark(); break;
     case Action::NextVertebra: session.nextVertebra(); break;

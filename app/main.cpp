@@ -47,7 +47,9 @@ int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
     auto workspace = openInputs(options);
     spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
                  workspace.images.size(), workspace.annotationsDir.string());
-    core::WorkbenchOptions workbenchOptions{options.user, options.startLevel};
+    core::WorkbenchOptions workbenchOptions;
+    workbenchOptions.user = options.user;
+    workbenchOptions.startLevel = options.startLevel;
     workbenchOptions.cache = options.cache;
     auto workbench = std::make_unique<core::Workbench>(std::move(workspace), std::move(workbenchOptions));
     app::Application application(options, std::move(workbench));
@@ -77,6 +79,8 @@ int main(int argc, char** argv)
   cli.add_option("--user", gui.user, "Annotator name recorded in the files (default: the OS user)");
   cli.add_option("--start-level", startLevel, "First vertebra on a new image (default L5)");
   cli.add_option("--script", gui.script, "Drive the GUI from an input script (see docs/scripting.md)");
+  cli.add_flag("--review", gui.review, "Start in review mode: the review queue and the reviewer's actions");
+  cli.add_option("--keymap", gui.keymap, "JSON keymap overriding the default keys (default ~/.config/spinemark/keymap.json)");
   cli.add_option("--window-size", windowSize, "Window size in logical pixels, WIDTHxHEIGHT (default 1400x900)");
   cli.add_option("--log-level", logLevel, "trace, debug, info, warn, error (default info)");
   cli.add_option("--prefetch", gui.cache.prefetch,

@@ -218,6 +218,20 @@ bool Workbench::openNext()
   return false;
 }
 
+bool Workbench::openNextUnfinished()
+{
+  const int count = static_cast<int>(m_workspace.images.size());
+  for (int step = 1; step <= count; ++step) {
+    const int index = (std::max(m_currentIndex, 0) + step) % count;
+    const auto progress = m_progress[static_cast<std::size_t>(index)];
+    if (progress != ImageProgress::Complete && progress != ImageProgress::Unreadable && index != m_currentIndex &&
+        openImage(index)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Workbench::openPrevious()
 {
   for (int index = m_currentIndex - 1; index >= 0; --index) {

@@ -23,7 +23,7 @@ struct WorkbenchOptions {
   // Longest time an edit stays unsaved while the app runs.
   std::chrono::milliseconds autosaveDelay{250};
   // Background decoding: worker count, images prefetched on each side, memory budget.
-  ImageCacheOptions cache;
+  ImageCacheOptions cache{};
 };
 
 enum class MessageSeverity { Info, Warning, Error };
@@ -51,6 +51,8 @@ class Workbench {
   // Opens the next or previous image, skipping unreadable ones. Returns false at either end.
   bool openNext();
   bool openPrevious();
+  // Opens the first image after the current one (wrapping around) that is not complete.
+  bool openNextUnfinished();
 
   // Asynchronous opening for the UI: requestImage asks the decoder pool for index (and its
   // prefetch window) and returns at once; poll, once per frame, opens the requested image when

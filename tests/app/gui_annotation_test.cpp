@@ -245,6 +245,44 @@ TEST_F(GuiAnnotation, FailedSaveIsShownAndReported)
   EXPECT_GT(spinemark::testing::countColor(shot, 255, 90, 90, 8), 20) << "no red NOT SAVED status";
 }
 
+TEST_F(GuiAnnotation, LoupeShowsWhilePlacing)
+{
+  const Truth first = lateralTruth(Level::L5, Slot::SuperiorFirst);
+  const auto shown = m_scratch / "loupe-on.png";
+  const auto hidden = m_scratch / "loupe-off.png";
+  const auto run = runScript({workspaceFile(LateralImage)}, at("move", first) + "wait 2\nscreenshot " + shown.string() +
+                                                                "\nkey M\nwait 2\nscreenshot " + hidden.string() + "\n");
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  // The loupe has a 2-pixel yellow border around a 220-pixel square; the HUD text is yellow too,
+  // so the check compares the two screenshots.
+  const int yellowOn = spinemark::testing::countColor(spinemark::testing::readRgbPng(shown), 255, 255, 0, 0);
+  const int yellowOff = spinemark::testing::countColor(spinemark::testing::readRgbPng(hidden), 255, 255, 0, 0);
+  EXPECT_GT(yellowOn - yellowOff, 4 * 200) << "on " << yellowOn << ", off " << yellowOff;
+}
+
+TEST_F(GuiAnnotation, NextUnfinishedKeySkipsCompleteImages)
+{
+  // Images 0 and 1 of the workspace get complete annotations from L5 to T1, so U must open image 2.
+  for (const char* relative : {"ap/phantom-ap-png.png", "ap/phantom-ap.dcm"}) {
+    spinemark::core::ImageAnnotation annotation;
+    annotation.image.relativePath = relative;
+    annotation.image.width = 100;
+    annotation.image.height = 100;
+    for (auto level = std::optional<Level>(Level::L5); level; level = spinemark::core::levelAbove(*level)) {
+      auto& vertebra = annotation.vertebrae[*level];
+      for (auto& point : vertebra.points) {
+        point = spinemark::core::Point{10.0, 10.0};
+      }
+    }
+    writeText(annotations() / (std::string(relative) + ".json"), spinemark::core::toJson(annotation));
+  }
+  const auto run = runScript({m_workspace.string()}, "key U\nclick 200 300\n");
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  const auto annotation = readAnnotation("lateral/phantom-lateral.dcm");
+  ASSERT_TRUE(annotation.vertebrae.count(Level::L5));
+  EXPECT_EQ(annotation.vertebrae.at(Level::L5).placedCount(), 1);
+}
+
 TEST_F(GuiAnnotation, UnknownScriptKeyFailsClearly)
 {
   const auto run = runScript({workspaceFile(LateralImage)}, "key NOT_A_KEY\n");
