@@ -19,7 +19,8 @@ FrameLog::FrameLog(const std::filesystem::path& path)
     : m_file(std::fopen(path.c_str(), "w")), m_start(Clock::now()), m_frameStart(m_start)
 {
   if (m_file == nullptr) {
-    throw std::runtime_error("cannot write the frame log " + path.string() + ": " + std::strerror(errno));
+    throw std::runtime_error("failed to open the frame log " + path.string() + " for writing: " +
+                             std::strerror(errno) + ". Check that its folder exists.");
   }
   std::fputs("frame time_ms work_us cpu_us events keys shown pending decoding uploaded\n", m_file);
 }

@@ -1,0 +1,134 @@
+// Open-to-first-frame of a 3000x2500 12-bit radiograph in each DICOM encoding, against GDCM's own
+// decode of the same file in the same run (gdcm::ImageReader::Read plus Image::GetBuffer), which
+// is the floor: spinemark cannot open a file faster than GDCM decodes it.
+//
+//   gdcm_decode/E        the floor
+//   spinemark_load/E     core::loadImage: GDCM plus masking, rescale, value range and header facts
+//   spinemark_decode/E   core::decodeImageFile: loadImage plus the SHA-256 the annotation records,
+//                        which is what a decoder thread does per image
+//   first_frame/E        decodeImageFile, texture upload with mipmaps, one draw of the fitted image
+//                        into a 1400x900 framebuffer and glFinish (needs an X display)
+#include "bench/bench_data.h"
+#include "core/image_cache.h"
+#include "core/view_transform.h"
+#include "render/gl_objects.h"
+#include "render/image_renderer.h"
+#include "render/offscreen_context.h"
+
+#include <benchmark/benchmark.h>
+#include <gdcmImageReader.h>
+#include <gdcmTrace.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+using namespace spinemark;
+
+constexpr int FramebufferWidth = 1400;  // the app's default window size
+constexpr int FramebufferHeight = 900;
+
+void gdcmDecode(benchmark::State& state, const std::filesystem::path& path)
+{
+  gdcm::Trace::WarningOff();
+  for (auto _ : state) {
+    gdcm::ImageReader reader;
+    reader.SetFileName(path.c_str());
+    if (!reader.Read()) {
+      state.SkipWithError("GDCM failed to read the file");
+      return;
+    }
+    const gdcm::Image& image = reader.GetImage();
+    std::vector<char> buffer(image.GetBufferLength());
+    if (!image.GetBuffer(buffer.data())) {
+      state.SkipWithError("GDCM failed to decode the pixel data");
+      return;
+    }
+    benchmark::DoNotOptimize(buffer.data());
+  }
+}
+
+void spinemarkLoad(benchmark::State& state, const std::filesystem::path& path)
+{
+  for (auto _ : state) {
+    core::Image image = core::loadImage(path);
+    benchmark::DoNotOptimize(image.pixels.data());
+  }
+}
+
+void spinemarkDecode(benchmark::State& state, const std::filesystem::path& path)
+{
+  for (auto _ : state) {
+    core::DecodedImage decoded = core::decodeImageFile(path);
+    benchmark::DoNotOptimize(decoded.image.pixels.data());
+  }
+}
+
+// A hidden GL context with a window-sized framebuffer bound, created once for all encodings.
+struct GlScreen {
+  render::OffscreenContext context;
+  render::Renderbuffer color = render::Renderbuffer::create();
+  render::Framebuffer framebuffer = render::Framebuffer::create();
+  std::unique_ptr<render::ImageRenderer> renderer;
+
+  GlScreen()
+  {
+    glBindRenderbuffer(GL_RENDERBUFFER, color.id());
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, FramebufferWidth, FramebufferHeight);
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer.id());
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color.id());
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+      throw std::runtime_error("the benchmark framebuffer is incomplete");
+    }
+    renderer = std::make_unique<render::ImageRenderer>();
+  }
+};
+
+std::unique_ptr<GlScreen> s_screen;
+
+void firstFrame(benchmark::State& state, const std::filesystem::path& path)
+{
+  for (auto _ : state) {
+    core::DecodedImage decoded = core::decodeImageFile(path);
+    render::ImageTexture texture(decoded.image);
+    core::ViewTransform view;
+    view.zoom = std::min(static_cast<double>(FramebufferWidth) / decoded.image.width,
+                         static_cast<double>(FramebufferHeight) / decoded.image.height);
+    core::DisplaySettings display;
+    display.window = decoded.image.defaultWindow;
+    render::DrawTarget target;
+    target.framebufferWidth = FramebufferWidth;
+    target.framebufferHeight = FramebufferHeight;
+    s_screen->renderer->draw(texture, decoded.image, view, display, target);
+    glFinish();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  benchmark::Initialize(&argc, argv);
+  const auto files = bench::writeEncodedImages(bench::benchDataFolder());
+  try {
+    s_screen = std::make_unique<GlScreen>();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "decode_bench: no OpenGL context (%s); first_frame benchmarks are left out\n", error.what());
+  }
+  for (const auto& file : files) {
+    benchmark::RegisterBenchmark(("gdcm_decode/" + file.name).c_str(), gdcmDecode, file.path);
+    benchmark::RegisterBenchmark(("spinemark_load/" + file.name).c_str(), spinemarkLoad, file.path);
+    benchmark::RegisterBenchmark(("spinemark_decode/" + file.name).c_str(), spinemarkDecode, file.path);
+    if (s_screen) {
+      benchmark::RegisterBenchmark(("first_frame/" + file.name).c_str(), firstFrame, file.path);
+    }
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  s_screen.reset();
+  return 0;
+}
