@@ -59,7 +59,7 @@ struct ImageReplay {
   std::string image;  // image.relativePath of the truth
   ReplayCounts counts;
   double seconds = 0.0;
-  ImageAnnotation result;  // what the session holds at the end
+  ImageAnnotation result;  // the session's annotation after the last vertebra
 };
 
 // Replays one image: starts a session at the lowest complete truth vertebra and annotates upward

@@ -4,7 +4,7 @@
 // For each target level and each count k = 1..3 of complete vertebrae directly below it, a ridge
 // regression maps the k vertebrae's points to the target's points, all in the similarity frame of
 // the nearest vertebra below (VertebraFrame), so position, rotation and scale of the image drop
-// out. While a level has too few examples a model pooled over all levels stands in, and with
+// out. While a level has too few examples a model pooled over all levels is used instead, and with
 // fewer still the prediction is the geometric extrapolation (extrapolateNext). Pixels are not
 // used.
 #pragma once
@@ -48,7 +48,8 @@ class LandmarkPredictor {
   // Replaces the training images with these and refits. Only complete vertebrae are used.
   void train(const std::vector<ImageAnnotation>& images);
   // Adds an image (or replaces the earlier copy of the same image, matched by SHA-256, else by
-  // path) and refits. Refitting all models takes tens of milliseconds for 500 images.
+  // path) and refits. Refitting takes a few tenths of a second for 400 images (bench/assist on
+  // 2 cores), so an interactive caller should refit off the UI thread.
   void addCompletedImage(const ImageAnnotation& image);
   // The same for many images with one refit.
   void addImages(const std::vector<ImageAnnotation>& images);
