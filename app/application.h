@@ -92,6 +92,7 @@ class Application {
   bool m_follow = false;
   std::unique_ptr<core::assist::Assistant> m_assistant;
   bool m_wasComplete = false;
+  int m_completionIndex = -1;
   std::optional<core::Level> m_followedLevel;
   std::unique_ptr<render::ImageRenderer> m_renderer;
   std::unique_ptr<render::ImageTexture> m_texture;

@@ -109,8 +109,17 @@ void Application::updateAssistant()
   }
   auto& session = m_workbench->session();
   const bool complete = core::annotationComplete(session.annotation(), m_workbench->options().startLevel);
+  if (m_completionIndex != m_workbench->currentIndex()) {
+    // An image that was already complete when it opened teaches nothing new.
+    m_completionIndex = m_workbench->currentIndex();
+    m_wasComplete = complete;
+  }
   if (complete && !m_wasComplete) {
     m_assistant->learnFrom(session.annotation());
+    const auto& active = session.annotation().activeSeconds;
+    const auto mine = active.find(m_workbench->options().user);
+    m_ui.sessionCompleted += 1;
+    m_ui.sessionActiveSeconds += mine == active.end() ? 0.0 : mine->second;
   }
   m_wasComplete = complete;
   m_canvas.setGhosts(session.current().level, m_assistant->suggestion(session));

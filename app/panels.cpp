@@ -221,8 +221,8 @@ void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap
   drawImageList(workbench, ui);
 }
 
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, float width,
-                   float height)
+void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
+                   float width, float height)
 {
   ImGui::SetNextWindowPos(ImVec2(0, height - StatusBarHeight));
   ImGui::SetNextWindowSize(ImVec2(width, StatusBarHeight));
@@ -242,6 +242,16 @@ void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const
   ImGui::Text("User %s", workbench.options().user.c_str());
   if (!workbench.hasImage()) {
     return;
+  }
+  const auto& active = workbench.session().annotation().activeSeconds;
+  const auto mine = active.find(workbench.options().user);
+  const int seconds = mine == active.end() ? 0 : static_cast<int>(mine->second);
+  ImGui::SameLine(0, 30);
+  ImGui::Text("Active %d:%02d", seconds / 60, seconds % 60);
+  if (ui.sessionCompleted > 0) {
+    const int mean = static_cast<int>(ui.sessionActiveSeconds / ui.sessionCompleted);
+    ImGui::SameLine(0, 20);
+    ImGui::Text("Session: %d done, mean %d:%02d", ui.sessionCompleted, mean / 60, mean % 60);
   }
   const auto& display = canvas.display();
   ImGui::SameLine(0, 30);

@@ -27,14 +27,16 @@ struct UiState {
   std::optional<int> requestedImage;  // set by the image list, opened by the application
   std::string imageFilter;            // substring of the relative path, case-insensitive
   int progressFilter = 0;             // 0 all, 1 unfinished, 2 complete
+  int sessionCompleted = 0;           // images completed since the app started
+  double sessionActiveSeconds = 0.0;  // the active time those images took
 };
 
 inline constexpr float SidePanelWidth = 300.0f;
 inline constexpr float StatusBarHeight = 28.0f;
 
 void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap, float height);
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, float width,
-                   float height);
+void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
+                   float width, float height);
 void drawHelp(UiState& ui, const Keymap& keymap);
 void drawMessages(UiState& ui, float displayWidth);
 void addMessages(UiState& ui, std::vector<core::UserMessage> messages);
