@@ -196,7 +196,7 @@ void Application::frame()
   addMessages(m_ui, m_workbench->takeMessages());
   drawSidePanel(*m_workbench, m_ui, m_keymap, io.DisplaySize.y - StatusBarHeight);
   drawStatusBar(*m_workbench, m_canvas, m_keymap, m_ui, io.DisplaySize.x, io.DisplaySize.y);
-  drawMessages(m_ui, io.DisplaySize.x);
+  drawMessages(m_ui, io.DisplaySize.x - (reviewPanelShown() ? ReviewPanelWidth : 0.0f));
   drawHelp(m_ui, m_keymap);
   if (reviewPanelShown()) {
     drawReviewPanel(m_review, *m_workbench, m_ui, io.DisplaySize.x - ReviewPanelWidth,
