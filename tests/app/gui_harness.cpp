@@ -83,6 +83,14 @@ void writeText(const std::filesystem::path& path, const std::string& text)
   file << text;
 }
 
+std::string scriptLine(const char* command, double x, double y)
+{
+  std::ostringstream line;
+  line.precision(17);
+  line << command << " " << x << " " << y << "\n";
+  return line.str();
+}
+
 std::string readText(const std::filesystem::path& path)
 {
   std::ifstream file(path, std::ios::binary);

@@ -33,6 +33,9 @@ RgbImage readRgbPng(const std::filesystem::path& path);
 int countColor(const RgbImage& image, std::uint8_t r, std::uint8_t g, std::uint8_t b, int tolerance);
 
 void writeText(const std::filesystem::path& path, const std::string& text);
+
+// "command X Y\n" with X and Y printed exactly (17 significant digits), for input scripts.
+std::string scriptLine(const char* command, double x, double y);
 std::string readText(const std::filesystem::path& path);
 
 }  // namespace spinemark::testing

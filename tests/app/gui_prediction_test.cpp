@@ -22,10 +22,7 @@ using spinemark::testing::writeText;
 
 std::string pointLine(const char* command, Point point)
 {
-  std::ostringstream line;
-  line.precision(17);
-  line << command << " " << point.x << " " << point.y << "\n";
-  return line.str();
+  return spinemark::testing::scriptLine(command, point.x, point.y);
 }
 
 TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
