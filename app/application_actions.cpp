@@ -41,17 +41,18 @@ std::optional<core::Point> centroidAt(const core::ImageAnnotation& annotation, s
   return found == annotation.vertebrae.end() ? std::nullopt : centroid(found->second);
 }
 
-std::optional<core::Point> followTarget(const core::ImageAnnotation& annotation, core::Level level)
+std::optional<core::Point> followTarget(const core::AnnotationSession& session, core::Level level)
 {
+  const auto& annotation = session.annotation();
   if (const auto own = centroidAt(annotation, level)) {
     return own;
   }
-  const auto below = core::levelBelow(level);
+  const auto below = session.nextLevelDown(level);
   const auto belowCentre = centroidAt(annotation, below);
   if (!belowCentre) {
     return std::nullopt;
   }
-  const auto twoBelowCentre = centroidAt(annotation, below ? core::levelBelow(*below) : std::nullopt);
+  const auto twoBelowCentre = centroidAt(annotation, below ? session.nextLevelDown(*below) : std::nullopt);
   if (!twoBelowCentre) {
     return belowCentre;
   }
@@ -165,7 +166,7 @@ void Application::followCurrentVertebra()
     return;
   }
   m_followedLevel = level;
-  if (const auto target = followTarget(m_workbench->session().annotation(), level)) {
+  if (const auto target = followTarget(m_workbench->session(), level)) {
     m_canvas.centerOn(*target);
   }
 }
