@@ -203,6 +203,7 @@ void Application::frame()
                     io.DisplaySize.y - StatusBarHeight);
   }
   drawHistoryWindow(m_review, *m_workbench);
+  m_kpis.draw(m_workbench->workspace().annotationsDir);
   drawDialogs(m_review, *m_workbench, m_ui);
   m_canvas.drawOverlay(ImGui::GetBackgroundDrawList(), *m_workbench);
   drawReviewOverlay(ImGui::GetBackgroundDrawList(), m_review, *m_workbench, m_canvas);

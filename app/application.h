@@ -6,6 +6,7 @@
 #include "app/frame_log.h"
 #include "app/input_router.h"
 #include "app/key_table.h"
+#include "app/kpi_panel.h"
 #include "app/loupe.h"
 #include "app/panels.h"
 #include "app/review_ui.h"
@@ -87,6 +88,7 @@ class Application {
   Keymap m_keymap;
   Loupe m_loupe;
   ReviewState m_review;
+  KpiPanel m_kpis;
   bool reviewPanelShown() const;
   void stepQueue(int step);
   bool m_follow = false;

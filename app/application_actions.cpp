@@ -217,6 +217,7 @@ void Application::runAction(Action action)
                                                            : "Annotation mode."}});
       return;
     case Action::ToggleHistory: m_review.showHistory = !m_review.showHistory; return;
+    case Action::ToggleKpis: m_kpis.toggle(m_workbench->workspace().annotationsDir); return;
     case Action::ToggleOriginals: m_review.showOriginals = !m_review.showOriginals; return;
     case Action::ToggleLoupe: m_loupe.enabled = !m_loupe.enabled; return;
     case Action::LoupeZoomIn: m_loupe.zoomBy(1.0); return;

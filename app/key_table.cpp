@@ -91,6 +91,7 @@ constexpr std::array s_bindings{
     ActionBinding{Action::ToggleReviewMode, "toggle_review_mode", "Switch between annotation and review mode", ctrlShift(GLFW_KEY_R)},
     ActionBinding{Action::ToggleHistory, "toggle_history", "Show or hide the history of the current landmark", key(GLFW_KEY_H)},
     ActionBinding{Action::ToggleOriginals, "toggle_originals", "Review: show the annotator's original points", key(GLFW_KEY_T)},
+    ActionBinding{Action::ToggleKpis, "toggle_kpis", "Show or hide the project KPIs", key(GLFW_KEY_F9)},
 };
 
 struct KeyName {

@@ -61,10 +61,19 @@ AnnotationSession::AnnotationSession(ImageAnnotation annotation, Level startLeve
     : m_annotation(std::move(annotation)),
       m_current{startLevel, firstEmptySlot(m_annotation, startLevel, 0).value_or(Slot::SuperiorFirst)}
 {
-  auto start = m_annotation.vertebrae.find(startLevel);
-  if (start != m_annotation.vertebrae.end() && start->second.skipped()) {
-    moveCursorToNextEmpty(startLevel);
+  // Reopening an image resumes where the work stopped: the first vertebra from startLevel up
+  // that is neither complete nor marked not visible or not assessable.
+  Level level = startLevel;
+  for (auto found = m_annotation.vertebrae.find(level);
+       found != m_annotation.vertebrae.end() && found->second.finished();
+       found = m_annotation.vertebrae.find(level)) {
+    const auto above = nextLevelUp(level);
+    if (!above) {
+      break;
+    }
+    level = *above;
   }
+  m_current = {level, firstEmptySlot(m_annotation, level, 0).value_or(Slot::SuperiorFirst)};
 }
 
 std::optional<Point> AnnotationSession::pointAt(LandmarkRef ref) const

@@ -308,3 +308,22 @@ TEST(CompletionTest, DoneStateCompletesImage)
 
 }  // namespace
 }  // namespace spinemark::core
+
+namespace spinemark::core {
+namespace {
+
+TEST(AnnotationSessionResume, StartsAtFirstUnfinishedVertebra)
+{
+  ImageAnnotation annotation;
+  for (int slot = 0; slot < SlotCount; ++slot) {
+    annotation.vertebrae[Level::L5].points[static_cast<std::size_t>(slot)] = Point{1.0 + slot, 2.0};
+  }
+  annotation.vertebrae[Level::L4].status = VertebraStatus::NotVisible;
+  annotation.vertebrae[Level::L3].points[0] = Point{5.0, 5.0};
+  const AnnotationSession session(annotation, Level::L5);
+  EXPECT_EQ(session.current().level, Level::L3);
+  EXPECT_EQ(session.current().slot, Slot::SuperiorMiddle);
+}
+
+}  // namespace
+}  // namespace spinemark::core
