@@ -6,8 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace spinemark::core {
 namespace {
@@ -75,6 +80,7 @@ Workbench::Workbench(Workspace workspace, WorkbenchOptions options)
   m_progress.assign(m_workspace.images.size(), ImageProgress::NotStarted);
   m_completed.assign(m_workspace.images.size(), 0);
   scanProgress();
+  checkWritable();
   for (const auto& skipped : m_workspace.skipped) {
     report(MessageSeverity::Warning, skipped);
   }
@@ -145,6 +151,7 @@ ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, c
   identity.spacing = image.spacing;
 
   const auto path = m_workspace.annotationPath(entry);
+  m_loadedHashMismatch = false;
   AnnotationLoad loaded = loadAnnotation(path);
   for (auto& problem : loaded.problems) {
     report(MessageSeverity::Error, std::move(problem));
@@ -152,9 +159,13 @@ ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, c
   if (loaded.annotation) {
     ImageAnnotation stored = std::move(*loaded.annotation);
     if (!stored.image.sha256.empty() && stored.image.sha256 != identity.sha256) {
+      // The landmarks are kept and shown but not saved, so they are never applied to the new
+      // image unseen: install() opens the image read-only until acceptChangedImage().
+      m_loadedHashMismatch = true;
       report(MessageSeverity::Warning, "The image file " + entry.relativePath +
-                                           " changed since its landmarks were saved (content hash differs); "
-                                           "check that the landmarks still fit before going on.");
+                                           " changed since its landmarks were saved (content hash differs). "
+                                           "The landmarks are shown read-only; check that they still fit, "
+                                           "then confirm to edit and save them again.");
     }
     stored.image = identity;
     spdlog::info("loaded annotation {} ({} vertebrae{})", path.string(), stored.vertebrae.size(),
@@ -200,6 +211,8 @@ void Workbench::install(int index, std::shared_ptr<const DecodedImage> decoded)
   m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
   m_session->setUser(m_options.user);
   m_submittedRevision = m_session->revision();
+  m_imageChanged = m_loadedHashMismatch;
+  lockOpenImage();
   spdlog::info("opened image {} ({}x{}, {})", entry.relativePath, m_image->width, m_image->height,
                m_image->encoding);
   for (const auto& notice : m_image->notices) {
@@ -311,6 +324,13 @@ void Workbench::closeImage()
   if (m_session) {
     submitSave();
   }
+  if (m_lock) {
+    m_releasing.push_back(std::move(*m_lock));
+    m_lock.reset();
+  }
+  m_lockHolder.reset();
+  m_lockStale = false;
+  m_imageChanged = false;
   m_session.reset();
   m_image = nullptr;
   m_decoded.reset();
@@ -325,7 +345,7 @@ bool Workbench::hasUnsavedChanges() const
 
 void Workbench::submitSave()
 {
-  if (!m_session || m_session->revision() == m_submittedRevision) {
+  if (!m_session || m_session->revision() == m_submittedRevision || imageReadOnly()) {
     return;
   }
   try {
@@ -351,6 +371,7 @@ void Workbench::updateProgress()
 
 void Workbench::tick(Clock::time_point now)
 {
+  maintainLocks(now);
   if (!m_session || m_session->revision() == m_submittedRevision) {
     return;
   }
@@ -365,6 +386,147 @@ void Workbench::saveNow()
 {
   submitSave();
   m_autosave.flush();
+}
+
+// Probes the annotations folder (or its nearest existing parent, which a save would create it in)
+// with a temporary file, because permission bits do not show a read-only mount or a root user.
+void Workbench::checkWritable()
+{
+  std::filesystem::path folder = m_workspace.annotationsDir;
+  std::error_code error;
+  while (!folder.empty() && !std::filesystem::exists(folder, error) && folder.has_parent_path() &&
+         folder.parent_path() != folder) {
+    folder = folder.parent_path();
+  }
+  const auto probe = folder / (".spinemark-write-probe-" + std::to_string(::getpid()));
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (descriptor < 0) {
+    const int reason = errno;
+    m_readOnly = true;
+    m_readOnlyProblem = "the annotations folder " + m_workspace.annotationsDir.string() +
+                        " cannot be written (" + std::strerror(reason) + ")";
+    report(MessageSeverity::Warning, "Opened read-only: " + m_readOnlyProblem +
+                                         ". Nothing is saved; make the folder writable and reopen to edit.");
+    return;
+  }
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+}
+
+void Workbench::lockOpenImage()
+{
+  if (m_readOnly) {
+    return;
+  }
+  const auto path = currentAnnotationPath();
+  LockAttempt attempt = ImageLock::acquire(path, currentProcessHolder(m_options.user), m_lock);
+  m_lastLockRefresh = Clock::now();
+  if (attempt.acquired) {
+    return;
+  }
+  const auto& name = m_workspace.images[static_cast<std::size_t>(m_currentIndex)].relativePath;
+  if (!attempt.error.empty()) {
+    // Without a lock this instance cannot tell whether another one edits the image, so it does not save.
+    m_lockHolder = LockHolder{"unknown", "unknown", 0, "unknown"};
+    report(MessageSeverity::Error, attempt.error + " " + name + " opens read-only.");
+    return;
+  }
+  m_lockHolder = attempt.holder;
+  m_lockStale = attempt.stale;
+  if (m_lockStale) {
+    report(MessageSeverity::Warning, name + " is locked by " + m_lockHolder->describe() +
+                                         ", but that lock looks stale (process gone or not refreshed). It "
+                                         "opens read-only; take the lock over to edit it.");
+  } else {
+    report(MessageSeverity::Warning, name + " is being edited by " + m_lockHolder->describe() +
+                                         ". It opens read-only; reopen it once they are done.");
+  }
+}
+
+void Workbench::maintainLocks(Clock::time_point now)
+{
+  if (!m_releasing.empty() && !m_autosave.status().pending) {
+    m_releasing.clear();  // every save of the closed images is written, so others may edit them
+  }
+  if (!m_lock || now - m_lastLockRefresh < LockRefreshInterval) {
+    return;
+  }
+  m_lastLockRefresh = now;
+  if (!m_lock->refresh()) {
+    m_lockHolder = readLock(m_lock->path()).value_or(LockHolder{"unknown", "unknown", 0, "unknown"});
+    m_lockStale = false;
+    m_lock.reset();
+    report(MessageSeverity::Error, "The lock of " + currentAnnotationPath().string() + " was taken over by " +
+                                       m_lockHolder->describe() +
+                                       ". Edits from now on are not saved; reopen the image to see theirs.");
+  }
+}
+
+bool Workbench::imageReadOnly() const
+{
+  return m_readOnly || (m_session && (m_lockHolder.has_value() || m_imageChanged));
+}
+
+std::string Workbench::readOnlyReason() const
+{
+  if (m_readOnly) {
+    return "Read-only: " + m_readOnlyProblem + ".";
+  }
+  if (!m_session) {
+    return {};
+  }
+  if (m_lockHolder) {
+    return "Read-only: locked by " + m_lockHolder->describe() +
+           (m_lockStale ? " (stale, can be taken over)." : ".");
+  }
+  if (m_imageChanged) {
+    return "Read-only: the image changed since its landmarks were saved; check them and confirm.";
+  }
+  return {};
+}
+
+bool Workbench::takeOverLock()
+{
+  if (!m_session || !m_lockHolder || m_readOnly) {
+    return false;
+  }
+  const LockHolder expected = *m_lockHolder;
+  m_lockStale = core::lockIsStale(expected);
+  if (!m_lockStale) {
+    report(MessageSeverity::Error, "The lock of " + currentAnnotationPath().filename().string() + " is held by " +
+                                       expected.describe() + ", which is still running; ask them to close the image.");
+    return false;
+  }
+  LockAttempt attempt =
+      ImageLock::takeOver(currentAnnotationPath(), currentProcessHolder(m_options.user), expected, m_lock);
+  if (!attempt.acquired) {
+    if (attempt.holder) {
+      m_lockHolder = attempt.holder;
+      m_lockStale = attempt.stale;
+    }
+    report(MessageSeverity::Error, "Could not take over the lock of " + currentAnnotationPath().string() + ": " +
+                                       (attempt.error.empty() ? "it is now held by " + m_lockHolder->describe()
+                                                              : attempt.error));
+    return false;
+  }
+  m_lockHolder.reset();
+  m_lockStale = false;
+  m_lastLockRefresh = Clock::now();
+  report(MessageSeverity::Info, "Took over the lock of " + currentAnnotationPath().filename().string() +
+                                    " from " + expected.describe() + "; edits are saved again.");
+  return true;
+}
+
+void Workbench::acceptChangedImage()
+{
+  if (!m_imageChanged) {
+    return;
+  }
+  m_imageChanged = false;
+  spdlog::info("the user accepted the landmarks of {} for its changed image", currentAnnotationPath().string());
+  // The annotation already carries the new image's hash, so this save records the acceptance.
+  m_submittedRevision = m_session->revision() + 1;  // differs from revision(), so submitSave writes
+  submitSave();
 }
 
 }  // namespace spinemark::core

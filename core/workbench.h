@@ -6,6 +6,7 @@
 #include "core/autosave.h"
 #include "core/image.h"
 #include "core/image_cache.h"
+#include "core/image_lock.h"
 #include "core/workspace.h"
 
 #include <chrono>
@@ -97,6 +98,25 @@ class Workbench {
   // Messages for the user since the last call, oldest first.
   std::vector<UserMessage> takeMessages();
 
+  // The annotations folder cannot be written (read-only mount, no permission): nothing is saved,
+  // so the app must refuse edits and show readOnlyReason().
+  bool readOnly() const { return m_readOnly; }
+  // True when the open image's annotations are not saved: the workspace is read-only, another
+  // holder locks the image, or the image changed since it was annotated. Edits must be refused.
+  bool imageReadOnly() const;
+  // Why imageReadOnly() is true, for a banner; empty otherwise.
+  std::string readOnlyReason() const;
+  // The other holder of the open image's lock, when it is locked by someone else.
+  const std::optional<LockHolder>& lockHolder() const { return m_lockHolder; }
+  bool lockIsStale() const { return m_lockStale; }
+  // Takes over the open image's stale lock once the user confirmed. Returns false, with a message,
+  // when the lock is not stale or changed meanwhile.
+  bool takeOverLock();
+  // True while the open image's content hash differs from the one its annotation was saved for.
+  bool imageChanged() const { return m_imageChanged; }
+  // Accepts the stored landmarks for the changed image after the user checked them; saving resumes.
+  void acceptChangedImage();
+
  private:
   void closeImage();
   bool requestStep(int direction);
@@ -106,6 +126,9 @@ class Workbench {
   void updateProgress();
   void report(MessageSeverity severity, std::string text);
   ImageAnnotation loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image, const std::string& sha256);
+  void checkWritable();
+  void lockOpenImage();
+  void maintainLocks(Clock::time_point now);
 
   Workspace m_workspace;
   WorkbenchOptions m_options;
@@ -122,6 +145,16 @@ class Workbench {
   std::vector<ImageProgress> m_progress;
   std::vector<int> m_completed;
   std::vector<UserMessage> m_messages;
+
+  bool m_readOnly = false;
+  std::string m_readOnlyProblem;           // why the annotations folder is not writable
+  std::optional<ImageLock> m_lock;         // this instance's lock on the open image
+  std::optional<LockHolder> m_lockHolder;  // someone else's lock on the open image
+  bool m_lockStale = false;
+  bool m_imageChanged = false;
+  bool m_loadedHashMismatch = false;      // set by loadOrCreateAnnotation for install
+  std::vector<ImageLock> m_releasing;     // locks of closed images, released once their saves are written
+  Clock::time_point m_lastLockRefresh{};
 };
 
 // Orientation preset from the file's header, or the default (AP, patient right on image left).
