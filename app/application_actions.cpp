@@ -11,6 +11,46 @@
 namespace spinemark::app {
 namespace {
 
+// Actions that change the open annotation, which a read-only image must reject. Viewing actions
+// (zoom, pan, window, landmark and vertebra selection) stay available.
+bool changesAnnotation(Action action)
+{
+  switch (action) {
+    case Action::PlaceLandmark:
+    case Action::AcceptPrediction:
+    case Action::MarkNotVisible:
+    case Action::MarkNotAssessable:
+    case Action::ShiftLabelsUp:
+    case Action::ShiftLabelsDown:
+    case Action::ToggleL6:
+    case Action::ToggleT13:
+    case Action::MarkDone:
+    case Action::FlagImage:
+    case Action::Approve:
+    case Action::RequestChanges:
+    case Action::MarkCorrected:
+    case Action::Reopen:
+    case Action::AddComment:
+    case Action::NudgeLeft:
+    case Action::NudgeRight:
+    case Action::NudgeUp:
+    case Action::NudgeDown:
+    case Action::FineNudgeLeft:
+    case Action::FineNudgeRight:
+    case Action::FineNudgeUp:
+    case Action::FineNudgeDown:
+    case Action::DeleteLandmark:
+    case Action::DeleteLandmarkAlternative:
+    case Action::Undo:
+    case Action::Redo:
+    case Action::RedoAlternative:
+    case Action::CycleOrientation:
+      return true;
+    default:
+      return false;
+  }
+}
+
 constexpr double ZoomStep = 1.25;
 constexpr double PanStepPixels = 80.0;
 constexpr std::array GammaSteps{1.0, 1.5, 2.2, 0.7};
@@ -238,6 +278,10 @@ void Application::runAction(Action action)
     default: break;
   }
   if (!hasImage) {
+    return;
+  }
+  if (m_workbench->imageReadOnly() && changesAnnotation(action)) {
+    addMessages(m_ui, {{core::MessageSeverity::Warning, m_workbench->readOnlyReason() + " The change was not made."}});
     return;
   }
   auto& session = m_workbench->session();

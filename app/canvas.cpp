@@ -101,6 +101,10 @@ void Canvas::onPress(int button, Point screen, core::Workbench& workbench)
     return;
   }
   m_dragButton = button;
+  if (button == GLFW_MOUSE_BUTTON_LEFT && workbench.imageReadOnly()) {
+    m_drag = DragMode::Pan;  // a read-only image may be panned, but a click must not place a landmark
+    return;
+  }
   m_pressScreen = screen;
   if (button == GLFW_MOUSE_BUTTON_LEFT) {
     auto& session = workbench.session();

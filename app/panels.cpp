@@ -200,10 +200,40 @@ std::string saveStatusText(const core::Workbench& workbench)
   if (status.lastError) {
     return "NOT SAVED: " + *status.lastError + " (retrying)";
   }
+  if (workbench.imageReadOnly()) {
+    return workbench.readOnlyReason() + " Nothing is saved.";
+  }
   if (workbench.hasUnsavedChanges()) {
     return "Saving...";
   }
   return status.written > 0 ? "All changes saved" : "No changes";
+}
+
+// Buttons that end a read-only state the user may lift: clicking one is the confirmation.
+void drawReadOnlyChoices(core::Workbench& workbench)
+{
+  if (workbench.lockHolder() && workbench.lockIsStale()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Take over the stale lock")) {
+      workbench.takeOverLock();
+    }
+  }
+  if (workbench.externalChange()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Reload their version")) {
+      workbench.reloadFromDisk();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Keep both")) {
+      workbench.keepBothVersions();
+    }
+  }
+  if (workbench.imageChanged() && !workbench.lockHolder() && !workbench.readOnly()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Landmarks fit: edit and save them")) {
+      workbench.acceptChangedImage();
+    }
+  }
 }
 
 }  // namespace
@@ -221,7 +251,7 @@ void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap
   drawImageList(workbench, ui);
 }
 
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
+void drawStatusBar(core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
                    float width, float height)
 {
   ImGui::SetNextWindowPos(ImVec2(0, height - StatusBarHeight));
@@ -234,10 +264,14 @@ void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const
   if (status.lastError) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 90, 90, 255));
   }
+  if (workbench.imageReadOnly() && !status.lastError) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 170, 60, 255));
+  }
   ImGui::TextUnformatted(saveStatusText(workbench).c_str());
-  if (status.lastError) {
+  if (status.lastError || workbench.imageReadOnly()) {
     ImGui::PopStyleColor();
   }
+  drawReadOnlyChoices(workbench);
   ImGui::SameLine(0, 30);
   ImGui::Text("User %s", workbench.options().user.c_str());
   if (!workbench.hasImage()) {

@@ -35,7 +35,7 @@ inline constexpr float SidePanelWidth = 300.0f;
 inline constexpr float StatusBarHeight = 28.0f;
 
 void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap, float height);
-void drawStatusBar(const core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
+void drawStatusBar(core::Workbench& workbench, const Canvas& canvas, const Keymap& keymap, const UiState& ui,
                    float width, float height);
 void drawHelp(UiState& ui, const Keymap& keymap);
 void drawMessages(UiState& ui, float displayWidth);

@@ -2,12 +2,15 @@
 
 #include "core/annotation_json.h"
 #include "core/annotation_store.h"
+#include "core/atomic_file.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <system_error>
 
@@ -213,6 +216,7 @@ void Workbench::install(int index, std::shared_ptr<const DecodedImage> decoded)
   m_submittedRevision = m_session->revision();
   m_imageChanged = m_loadedHashMismatch;
   lockOpenImage();
+  rememberDiskContent();
   spdlog::info("opened image {} ({}x{}, {})", entry.relativePath, m_image->width, m_image->height,
                m_image->encoding);
   for (const auto& notice : m_image->notices) {
@@ -331,6 +335,8 @@ void Workbench::closeImage()
   m_lockHolder.reset();
   m_lockStale = false;
   m_imageChanged = false;
+  m_externalChange = false;
+  m_knownContents.clear();
   m_session.reset();
   m_image = nullptr;
   m_decoded.reset();
@@ -348,8 +354,14 @@ void Workbench::submitSave()
   if (!m_session || m_session->revision() == m_submittedRevision || imageReadOnly()) {
     return;
   }
+  checkExternalChange();
+  if (m_externalChange) {
+    return;
+  }
   try {
-    m_autosave.submit(currentAnnotationPath(), toJson(m_session->annotation()));
+    std::string content = toJson(m_session->annotation());
+    m_knownContents.insert(std::hash<std::string>{}(content));
+    m_autosave.submit(currentAnnotationPath(), std::move(content));
   } catch (const std::invalid_argument& error) {
     // Text that is not valid UTF-8 (an old 8-bit file name, say) would make an unreadable file.
     report(MessageSeverity::Error, "Cannot save " + currentAnnotationPath().string() + ": " + error.what() +
@@ -372,6 +384,10 @@ void Workbench::updateProgress()
 void Workbench::tick(Clock::time_point now)
 {
   maintainLocks(now);
+  if (m_session && now - m_lastExternalCheck >= ExternalChangeCheckInterval) {
+    m_lastExternalCheck = now;
+    checkExternalChange();
+  }
   if (!m_session || m_session->revision() == m_submittedRevision) {
     return;
   }
@@ -464,7 +480,7 @@ void Workbench::maintainLocks(Clock::time_point now)
 
 bool Workbench::imageReadOnly() const
 {
-  return m_readOnly || (m_session && (m_lockHolder.has_value() || m_imageChanged));
+  return m_readOnly || (m_session && (m_lockHolder.has_value() || m_imageChanged || m_externalChange));
 }
 
 std::string Workbench::readOnlyReason() const
@@ -479,8 +495,12 @@ std::string Workbench::readOnlyReason() const
     return "Read-only: locked by " + m_lockHolder->describe() +
            (m_lockStale ? " (stale, can be taken over)." : ".");
   }
+  if (m_externalChange) {
+    return "Not saving: " + currentAnnotationPath().filename().string() +
+           " was changed on disk by someone else. Reload their version or keep both.";
+  }
   if (m_imageChanged) {
-    return "Read-only: the image changed since its landmarks were saved; check them and confirm.";
+    return "Read-only: the image changed since its landmarks were saved. Check them and confirm.";
   }
   return {};
 }
@@ -527,6 +547,86 @@ void Workbench::acceptChangedImage()
   // The annotation already carries the new image's hash, so this save records the acceptance.
   m_submittedRevision = m_session->revision() + 1;  // differs from revision(), so submitSave writes
   submitSave();
+}
+
+namespace {
+
+// The file's bytes, or nullopt when it does not exist or cannot be read.
+std::optional<std::string> readWholeFile(const std::filesystem::path& path)
+{
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return std::nullopt;
+  }
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+void Workbench::rememberDiskContent()
+{
+  m_knownContents.clear();
+  m_externalChange = false;
+  m_lastExternalCheck = Clock::now();
+  if (const auto content = readWholeFile(currentAnnotationPath())) {
+    m_knownContents.insert(std::hash<std::string>{}(*content));
+  }
+}
+
+// Reads the open annotation file and compares it with every version this instance loaded or
+// submitted. Any of those may be on disk while the worker is behind, but nothing else may.
+// NOTE: a deleted file is not reported, because the next save simply recreates it.
+void Workbench::checkExternalChange()
+{
+  if (!m_session || m_readOnly || m_lockHolder || m_externalChange) {
+    return;
+  }
+  const auto content = readWholeFile(currentAnnotationPath());
+  if (!content || m_knownContents.count(std::hash<std::string>{}(*content)) != 0) {
+    return;
+  }
+  m_externalChange = true;
+  report(MessageSeverity::Warning, currentAnnotationPath().string() +
+                                       " was changed on disk by someone else while it was open. Autosave of "
+                                       "this image stopped: reload their version, or keep both (yours is "
+                                       "written next to it as a .mine copy).");
+}
+
+bool Workbench::reloadFromDisk()
+{
+  if (!m_session) {
+    return false;
+  }
+  const auto& entry = m_workspace.images[static_cast<std::size_t>(m_currentIndex)];
+  ImageAnnotation annotation = loadOrCreateAnnotation(entry, m_decoded->image, m_decoded->sha256);
+  m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
+  m_session->setUser(m_options.user);
+  m_submittedRevision = m_session->revision();
+  m_imageChanged = m_loadedHashMismatch;
+  rememberDiskContent();
+  updateProgress();
+  report(MessageSeverity::Info, "Reloaded " + currentAnnotationPath().filename().string() + " from disk.");
+  return true;
+}
+
+std::filesystem::path Workbench::keepBothVersions()
+{
+  if (!m_session) {
+    return {};
+  }
+  std::string stamp = utcTimestamp();
+  std::replace(stamp.begin(), stamp.end(), ':', '-');
+  auto copy = currentAnnotationPath();
+  copy += ".mine-" + stamp;
+  try {
+    writeFileAtomically(copy, toJson(m_session->annotation()));
+  } catch (const std::exception& error) {
+    report(MessageSeverity::Error, std::string(error.what()) + " Your version stays open and unsaved.");
+    return {};
+  }
+  report(MessageSeverity::Info, "Kept your version as " + copy.filename().string() + ".");
+  reloadFromDisk();
+  return copy;
 }
 
 }  // namespace spinemark::core

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,17 @@ class Workbench {
   bool imageChanged() const { return m_imageChanged; }
   // Accepts the stored landmarks for the changed image after the user checked them; saving resumes.
   void acceptChangedImage();
+  // True when the open image's annotation file was changed by someone else since this instance
+  // loaded or saved it. Autosave of the image stops until reloadFromDisk or keepBothVersions.
+  bool externalChange() const { return m_externalChange; }
+  // Replaces the open annotation with the file's current content, dropping unsaved edits.
+  bool reloadFromDisk();
+  // Writes this instance's version next to the file as NAME.json.mine-TIME, then reloads the
+  // file's version. Returns the copy, or an empty path (with a message) when it could not be written.
+  std::filesystem::path keepBothVersions();
+  // How often tick() compares the open annotation file with what this instance wrote. Every
+  // submitted save compares it too.
+  static constexpr std::chrono::seconds ExternalChangeCheckInterval{2};
 
  private:
   void closeImage();
@@ -129,6 +141,8 @@ class Workbench {
   void checkWritable();
   void lockOpenImage();
   void maintainLocks(Clock::time_point now);
+  void rememberDiskContent();
+  void checkExternalChange();
 
   Workspace m_workspace;
   WorkbenchOptions m_options;
@@ -155,6 +169,11 @@ class Workbench {
   bool m_loadedHashMismatch = false;      // set by loadOrCreateAnnotation for install
   std::vector<ImageLock> m_releasing;     // locks of closed images, released once their saves are written
   Clock::time_point m_lastLockRefresh{};
+  // Hashes of every content of the open annotation file that this instance loaded or submitted.
+  // Any other content on disk means someone else wrote the file.
+  std::set<std::size_t> m_knownContents;
+  bool m_externalChange = false;
+  Clock::time_point m_lastExternalCheck{};
 };
 
 // Orientation preset from the file's header, or the default (AP, patient right on image left).

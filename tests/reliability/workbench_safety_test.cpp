@@ -5,6 +5,7 @@
 
 #include "core/annotation_json.h"
 #include "core/annotation_store.h"
+#include "core/atomic_file.h"
 #include "core/phantom.h"
 #include "core/workbench.h"
 #include "support/test_data.h"
@@ -277,6 +278,68 @@ TEST(WorkbenchSafetyTest, ChangedImageKeptAndFlagged)
   const auto accepted = core::readAnnotationFile(annotationPath);
   EXPECT_NE(accepted.image.sha256, oldHash);
   EXPECT_EQ(accepted.vertebrae.at(core::Level::L5).placedCount(), 2);
+}
+
+// Writes another person's version of the annotation file: the saved one with one more landmark.
+std::string writeTheirVersion(const std::filesystem::path& annotationPath)
+{
+  auto theirs = core::readAnnotationFile(annotationPath);
+  theirs.vertebrae[core::Level::L4].points[0] = core::Point{99, 99};
+  theirs.annotator = "reader2";
+  const std::string content = core::toJson(theirs);
+  core::writeFileAtomically(annotationPath, content);
+  return content;
+}
+
+TEST(WorkbenchSafetyTest, ExternalChangeStopsAutosave)
+{
+  const auto dir = makeScratchDir("external-change");
+  writePhantom(dir / "a.png");
+  const auto annotationPath = dir / "annotations" / "a.png.json";
+  Workbench workbench(core::openWorkspace(dir), settings());
+  ASSERT_TRUE(workbench.openImage(0));
+  workbench.session().placeCurrent({10, 20});
+  workbench.saveNow();
+  const std::string theirs = writeTheirVersion(annotationPath);
+
+  workbench.tick(Workbench::Clock::now() + 2 * Workbench::ExternalChangeCheckInterval);
+  EXPECT_TRUE(workbench.externalChange());
+  EXPECT_TRUE(workbench.imageReadOnly());
+  EXPECT_NE(joined(workbench.takeMessages()).find("changed on disk by someone else"), std::string::npos);
+  workbench.session().placeCurrent({30, 40});
+  workbench.saveNow();
+  EXPECT_EQ(readBytes(annotationPath), theirs) << "their version was overwritten";
+
+  ASSERT_TRUE(workbench.reloadFromDisk());
+  EXPECT_FALSE(workbench.externalChange());
+  EXPECT_EQ(workbench.session().annotation().annotator, "reader2");
+  EXPECT_EQ(workbench.session().annotation().vertebrae.at(core::Level::L4).placedCount(), 1);
+}
+
+TEST(WorkbenchSafetyTest, ExternalChangeCheckedBeforeSave)
+{
+  const auto dir = makeScratchDir("external-change-save");
+  writePhantom(dir / "a.png");
+  const auto annotationPath = dir / "annotations" / "a.png.json";
+  Workbench workbench(core::openWorkspace(dir), settings());
+  ASSERT_TRUE(workbench.openImage(0));
+  workbench.session().placeCurrent({10, 20});
+  workbench.saveNow();
+  const std::string theirs = writeTheirVersion(annotationPath);
+
+  // No tick: the save itself must notice the change before it overwrites the file.
+  workbench.session().placeCurrent({30, 40});
+  workbench.saveNow();
+  EXPECT_TRUE(workbench.externalChange());
+  EXPECT_EQ(readBytes(annotationPath), theirs);
+
+  const auto copy = workbench.keepBothVersions();
+  ASSERT_FALSE(copy.empty());
+  EXPECT_NE(copy.filename().string().find("a.png.json.mine-"), std::string::npos);
+  EXPECT_EQ(core::readAnnotationFile(copy).vertebrae.at(core::Level::L5).placedCount(), 2);
+  EXPECT_EQ(readBytes(annotationPath), theirs);
+  EXPECT_EQ(workbench.session().annotation().annotator, "reader2");
+  EXPECT_FALSE(workbench.imageReadOnly());
 }
 
 TEST(WorkbenchSafetyTest, UnusualPathsSaveAndReload)
