@@ -194,8 +194,8 @@ std::optional<std::uint64_t> pixelDataEnd(const std::vector<std::uint8_t>& file,
 
 // GDCM pads a truncated uncompressed Pixel Data element with zeros instead of failing, so the
 // file itself must show that the whole value is present. Encapsulated data fails in the codec.
-void checkPixelDataComplete(const std::filesystem::path& path, const gdcm::DataSet& dataSet,
-                            const gdcm::TransferSyntax& syntax)
+void checkPixelDataComplete(const std::filesystem::path& path, const std::vector<std::uint8_t>& file,
+                            const gdcm::DataSet& dataSet, const gdcm::TransferSyntax& syntax)
 {
   if (syntax.IsEncapsulated() || !dataSet.FindDataElement(tags::PixelData)) {
     return;
@@ -204,13 +204,38 @@ void checkPixelDataComplete(const std::filesystem::path& path, const gdcm::DataS
   if (valueLength.IsUndefined()) {
     return;
   }
-  const std::vector<std::uint8_t> file = readFileBytes(path);
   const bool bigEndian = syntax.GetSwapCode() == gdcm::SwapCode::BigEndian;
   const std::optional<std::uint64_t> end =
       pixelDataEnd(file, static_cast<std::uint32_t>(valueLength), bigEndian, syntax.IsExplicit());
   if (end && *end > file.size()) {
     throw ImageLoadError(path, "the Pixel Data is truncated: the file ends " + std::to_string(*end - file.size()) +
                                    " bytes before the end of the declared pixel values");
+  }
+}
+
+// GDCM sizes its output buffer from Rows, Columns, Samples per Pixel, Bits Allocated and the
+// frame count, whatever the length of an uncompressed Pixel Data value. A few bytes declaring a
+// 30000x30000 image would make it allocate and clear gigabytes, so the value must contain every
+// declared sample before anything is decoded. Encapsulated data has no fixed ratio to its
+// decoded size; the 4 GiB limit of checkDeclaredSize bounds it.
+void checkPixelDataLength(const std::filesystem::path& path, const gdcm::DataSet& dataSet,
+                          const gdcm::Image& image, unsigned long long frameCount, unsigned bytesPerSample)
+{
+  if (image.GetTransferSyntax().IsEncapsulated() || !dataSet.FindDataElement(tags::PixelData)) {
+    return;
+  }
+  const gdcm::VL valueLength = dataSet.GetDataElement(tags::PixelData).GetVL();
+  if (valueLength.IsUndefined()) {
+    return;
+  }
+  const unsigned long long needed = static_cast<unsigned long long>(image.GetColumns()) * image.GetRows() *
+                                    frameCount * image.GetPixelFormat().GetSamplesPerPixel() * bytesPerSample;
+  if (static_cast<unsigned long long>(valueLength) < needed) {
+    throw ImageLoadError(path, "the Pixel Data value has " + std::to_string(static_cast<std::uint32_t>(valueLength)) +
+                                   " bytes, but " + std::to_string(frameCount) + " frames of " +
+                                   std::to_string(image.GetColumns()) + "x" + std::to_string(image.GetRows()) +
+                                   " pixels need " + std::to_string(needed) +
+                                   "; the file is damaged or its Rows, Columns or Number of Frames are wrong");
   }
 }
 
@@ -605,6 +630,8 @@ void silenceGdcmTrace()
 Image loadDicomImage(const std::filesystem::path& path)
 {
   silenceGdcmTrace();
+  const std::vector<std::uint8_t> file = readFileBytes(path);
+  checkDicomElementLengths(path, file);
   gdcm::ImageReader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -617,7 +644,8 @@ Image loadDicomImage(const std::filesystem::path& path)
   const unsigned long long frameCount = frameCountOf(source);
   checkDeclaredSize(path, source, layout, frameCount);
   checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
-  checkPixelDataComplete(path, dataSet, source.GetTransferSyntax());
+  checkPixelDataLength(path, dataSet, source, frameCount, static_cast<unsigned>(layout.bitsAllocated / 8));
+  checkPixelDataComplete(path, file, dataSet, source.GetTransferSyntax());
 
   Image image;
   image.format = ImageFormat::Dicom;

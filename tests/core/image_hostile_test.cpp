@@ -1,0 +1,460 @@
+// Damaged, truncated and hostile DICOM, PNG and JPEG files: each must raise an ImageLoadError that
+// names the file, and none may make the loader allocate memory for a size that the file cannot
+// contain. Loads that could allocate run in a forked child that reports its peak RSS growth.
+#include "core/image.h"
+#include "core/phantom.h"
+
+#include "support/test_data.h"
+
+#include <gdcmAttribute.h>
+#include <gdcmReader.h>
+#include <gdcmWriter.h>
+#include <gtest/gtest.h>
+#include <stb_image_write.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace spinemark::core {
+namespace {
+
+// Far below what any of the rejected declared sizes would take (at least 900 MB), and far above
+// what decoding a small header takes.
+constexpr long MaxPeakGrowthKb = 64 * 1024;
+
+struct ChildLoad {
+  std::string error;  // ImageLoadError::what(), or a description of any other outcome
+  bool rejected = false;
+  long peakGrowthKb = 0;
+};
+
+long peakRssKb()
+{
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;  // kilobytes on Linux
+}
+
+// Loads path in a forked child, so that the peak RSS (which never drops) measures this load alone.
+ChildLoad loadInChild(const std::filesystem::path& path)
+{
+  int channel[2];
+  if (pipe(channel) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return {};
+  }
+  const pid_t child = fork();
+  if (child == 0) {
+    close(channel[0]);
+    const long before = peakRssKb();
+    std::string outcome;
+    try {
+      loadImage(path);
+      outcome = "loaded";
+    } catch (const ImageLoadError& error) {
+      outcome = std::string("rejected ") + error.what();
+    } catch (const std::exception& error) {
+      outcome = std::string("other exception ") + error.what();
+    }
+    const std::string report = std::to_string(peakRssKb() - before) + " " + outcome;
+    const ssize_t written = write(channel[1], report.data(), report.size());
+    _exit(written == static_cast<ssize_t>(report.size()) ? 0 : 1);
+  }
+  close(channel[1]);
+  std::string report;
+  char buffer[4096];
+  for (ssize_t count = 0; (count = read(channel[0], buffer, sizeof buffer)) > 0;) {
+    report.append(buffer, static_cast<std::size_t>(count));
+  }
+  close(channel[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the loading child crashed on " << path;
+
+  ChildLoad load;
+  std::istringstream fields(report);
+  fields >> load.peakGrowthKb;
+  std::getline(fields >> std::ws, load.error);
+  load.rejected = load.error.rfind("rejected ", 0) == 0;
+  return load;
+}
+
+void expectRejectedWithoutAllocating(const std::filesystem::path& path, const std::string& reasonPart)
+{
+  const ChildLoad load = loadInChild(path);
+  EXPECT_TRUE(load.rejected) << load.error;
+  EXPECT_NE(load.error.find(path.filename().string()), std::string::npos) << load.error;
+  EXPECT_NE(load.error.find(reasonPart), std::string::npos) << load.error;
+  EXPECT_LT(load.peakGrowthKb, MaxPeakGrowthKb) << load.error;
+}
+
+void expectRejected(const std::filesystem::path& path, const std::string& reasonPart)
+{
+  try {
+    loadImage(path);
+    ADD_FAILURE() << "expected ImageLoadError for " << path;
+  } catch (const ImageLoadError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find(path.filename().string()), std::string::npos) << message;
+    EXPECT_NE(message.find(reasonPart), std::string::npos) << message;
+  }
+}
+
+std::string readBytes(const std::filesystem::path& path)
+{
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+void writeBytes(const std::filesystem::path& path, const std::string& bytes)
+{
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+Phantom smallPhantom()
+{
+  PhantomOptions options;
+  options.width = 64;
+  options.height = 96;
+  options.vertebraCount = 2;
+  return makePhantom(options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DICOM: a 64x96 phantom (16 bits allocated, explicit VR little endian) with header edits.
+
+std::filesystem::path writeSmallDicom(const std::filesystem::path& dir)
+{
+  const auto path = dir / "phantom.dcm";
+  writePhantomDicom(smallPhantom(), path, 0.2);
+  return path;
+}
+
+template <typename Edit>
+std::filesystem::path editDicom(const std::filesystem::path& source, const std::filesystem::path& target, Edit edit)
+{
+  gdcm::Reader reader;
+  reader.SetFileName(source.c_str());
+  EXPECT_TRUE(reader.Read());
+  edit(reader.GetFile().GetDataSet());
+  gdcm::Writer writer;
+  writer.SetFile(reader.GetFile());
+  writer.SetFileName(target.c_str());
+  EXPECT_TRUE(writer.Write());
+  return target;
+}
+
+// Offset of the 4-byte value length of the explicit VR little endian Pixel Data element.
+std::size_t pixelDataLengthOffset(const std::string& bytes)
+{
+  const std::size_t tag = bytes.rfind(std::string("\xE0\x7F\x10\x00", 4));
+  EXPECT_NE(tag, std::string::npos);
+  return tag + 8;  // tag, VR "OW", two reserved bytes
+}
+
+void setLe32(std::string& bytes, std::size_t offset, std::uint32_t value)
+{
+  for (int i = 0; i < 4; ++i) {
+    bytes[offset + i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+  }
+}
+
+TEST(HostileDicom, HugeSizeWithTinyPixelData)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-huge");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "huge-rows.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0010>{30000}.GetAsDataElement());  // Rows
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0011>{30000}.GetAsDataElement());  // Columns
+  });
+  expectRejectedWithoutAllocating(path, "Pixel Data value has 12288 bytes");
+}
+
+TEST(HostileDicom, MaximumRowsColumnsRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-max");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "max-rows.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0010>{65535}.GetAsDataElement());
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0011>{65535}.GetAsDataElement());
+  });
+  expectRejectedWithoutAllocating(path, "65535x65535");
+}
+
+TEST(HostileDicom, ManyFramesWithOneFrameOfData)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-frames");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "frames.dcm", [](gdcm::DataSet& dataSet) {
+    gdcm::Attribute<0x0028, 0x0008> frames;  // Number of Frames, an IS string
+    frames.SetValue(50000);
+    dataSet.Replace(frames.GetAsDataElement());
+  });
+  expectRejectedWithoutAllocating(path, "50000 frames");
+}
+
+TEST(HostileDicom, FramesBeyondDecodingLimit)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-limit");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "limit.dcm", [](gdcm::DataSet& dataSet) {
+    gdcm::Attribute<0x0028, 0x0008> frames;  // 400000 frames of 12288 bytes: 4.6 GiB
+    frames.SetValue(400000);
+    dataSet.Replace(frames.GetAsDataElement());
+  });
+  expectRejectedWithoutAllocating(path, "exceeds the 4 GiB decoding limit");
+}
+
+TEST(HostileDicom, BitsAllocatedOneRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-bits1");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "bits1.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0100>{1}.GetAsDataElement());  // Bits Allocated
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0101>{1}.GetAsDataElement());  // Bits Stored
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0102>{0}.GetAsDataElement());  // High Bit
+  });
+  expectRejected(path, "Bits Allocated 1");
+}
+
+TEST(HostileDicom, BitsAllocatedThirtyTwoNeedsTwiceTheData)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-bits32");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "bits32.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0100>{32}.GetAsDataElement());
+  });
+  expectRejected(path, "need 24576");
+}
+
+TEST(HostileDicom, OddPixelDataLength)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-odd");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  setLe32(bytes, pixelDataLengthOffset(bytes), 12287);
+  const auto path = dir / "odd-length.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "");
+}
+
+TEST(HostileDicom, NegativePixelDataLength)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-negative");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  setLe32(bytes, pixelDataLengthOffset(bytes), 0xFFFFFFF0u);  // -16 as a signed 32-bit length
+  const auto path = dir / "negative-length.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "");
+}
+
+TEST(HostileDicom, EveryTruncationRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
+  const std::string bytes = readBytes(writeSmallDicom(dir));
+  const auto path = dir / "cut.dcm";
+  for (std::size_t length = 0; length < bytes.size(); length += 61) {
+    writeBytes(path, bytes.substr(0, length));
+    SCOPED_TRACE("truncated to " + std::to_string(length) + " of " + std::to_string(bytes.size()) + " bytes");
+    expectRejected(path, "");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG: chunks built by hand, so that lengths and CRCs can be set freely.
+
+void appendBe32(std::string& bytes, std::uint32_t value)
+{
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+}
+
+std::string pngChunk(const std::string& type, const std::string& data)
+{
+  std::string chunk;
+  appendBe32(chunk, static_cast<std::uint32_t>(data.size()));
+  const std::string body = type + data;
+  chunk += body;
+  appendBe32(chunk, static_cast<std::uint32_t>(
+                        crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+  return chunk;
+}
+
+// 8-bit gray PNG of width x height whose IDAT is the zlib stream of rows filled with filter 0 and value.
+std::string grayPng(std::uint32_t width, std::uint32_t height, std::uint32_t dataRows)
+{
+  std::string ihdr;
+  appendBe32(ihdr, width);
+  appendBe32(ihdr, height);
+  ihdr += std::string("\x08\x00\x00\x00\x00", 5);
+  std::string raw;
+  for (std::uint32_t y = 0; y < dataRows; ++y) {
+    raw.push_back('\0');
+    raw.append(width, static_cast<char>(y * 8));
+  }
+  uLongf packedSize = compressBound(static_cast<uLong>(raw.size()));
+  std::string packed(packedSize, '\0');
+  compress(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(raw.data()),
+           static_cast<uLong>(raw.size()));
+  packed.resize(packedSize);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) + pngChunk("IDAT", packed) +
+         pngChunk("IEND", "");
+}
+
+TEST(HostilePng, ValidSmallPngLoads)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-valid");
+  const auto path = dir / "valid.png";
+  writeBytes(path, grayPng(40, 30, 30));
+  const Image image = loadImage(path);
+  EXPECT_EQ(image.width, 40);
+  EXPECT_EQ(image.sampleAt(0, 29), 29 * 8);
+}
+
+TEST(HostilePng, HugeHeaderRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-huge");
+  const auto path = dir / "huge.png";
+  writeBytes(path, grayPng(100000, 100000, 1));
+  expectRejectedWithoutAllocating(path, "100000x100000");
+}
+
+TEST(HostilePng, LargeHeaderWithTinyDataRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-tiny-data");
+  const auto path = dir / "tiny-data.png";
+  writeBytes(path, grayPng(30000, 30000, 1));
+  expectRejectedWithoutAllocating(path, "needs at least");
+}
+
+TEST(HostilePng, BadIdatCrcRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-crc");
+  std::string bytes = grayPng(40, 30, 30);
+  const std::size_t idat = bytes.find("IDAT");
+  bytes[idat + 10] = static_cast<char>(bytes[idat + 10] ^ 0x01);  // one bit of the zlib data
+  const auto path = dir / "bad-crc.png";
+  writeBytes(path, bytes);
+  expectRejected(path, "chunk IDAT at byte 33 fails its CRC check");
+}
+
+TEST(HostilePng, TruncatedIdatRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-truncated");
+  const std::string bytes = grayPng(40, 30, 30);
+  const auto path = dir / "truncated.png";
+  writeBytes(path, bytes.substr(0, bytes.find("IDAT") + 20));
+  expectRejected(path, "chunk IDAT at byte 33 declares");
+}
+
+TEST(HostilePng, EveryTruncationRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-png-cuts");
+  const std::string bytes = grayPng(40, 30, 30);
+  const auto path = dir / "cut.png";
+  for (std::size_t length = 0; length < bytes.size(); length += 3) {
+    writeBytes(path, bytes.substr(0, length));
+    SCOPED_TRACE("truncated to " + std::to_string(length) + " of " + std::to_string(bytes.size()) + " bytes");
+    expectRejected(path, "");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JPEG: baseline files from stb_image_write with edited frame headers.
+
+void appendToString(void* context, void* data, int size)
+{
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+std::string smallJpeg()
+{
+  const Phantom phantom = smallPhantom();
+  std::vector<std::uint8_t> gray(phantom.pixels.size());
+  for (std::size_t i = 0; i < gray.size(); ++i) {
+    gray[i] = static_cast<std::uint8_t>(phantom.pixels[i] >> 4);
+  }
+  std::string jpeg;
+  EXPECT_NE(stbi_write_jpg_to_func(appendToString, &jpeg, phantom.width, phantom.height, 1, gray.data(), 90), 0);
+  return jpeg;
+}
+
+// Sets the height and width of the SOF0 frame header (marker, length, precision, then both sizes).
+void setFrameSize(std::string& jpeg, std::uint16_t width, std::uint16_t height)
+{
+  const std::size_t sof = jpeg.find(std::string("\xFF\xC0", 2));
+  ASSERT_NE(sof, std::string::npos);
+  jpeg[sof + 5] = static_cast<char>(height >> 8);
+  jpeg[sof + 6] = static_cast<char>(height & 0xFF);
+  jpeg[sof + 7] = static_cast<char>(width >> 8);
+  jpeg[sof + 8] = static_cast<char>(width & 0xFF);
+}
+
+TEST(HostileJpeg, MaximumFrameSizeRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-jpeg-max");
+  std::string bytes = smallJpeg();
+  setFrameSize(bytes, 65535, 65535);
+  const auto path = dir / "max.jpg";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "65535x65535");
+}
+
+TEST(HostileJpeg, LargeFrameWithShortScanRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-jpeg-short-scan");
+  std::string bytes = smallJpeg();
+  setFrameSize(bytes, 30000, 30000);
+  const auto path = dir / "short-scan.jpg";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "needs at least");
+}
+
+// stb_image 2.27 read an undefined Huffman table's uninitialized memory and crashed on this file,
+// found by fuzz_jpeg_loader: the DHT defines AC table 3 in place of table 0, which the scan uses.
+TEST(HostileJpeg, UndefinedHuffmanTableRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-jpeg-huffman");
+  std::string bytes = smallJpeg();
+  const std::size_t dht = bytes.find(std::string("\xFF\xC4", 2));
+  ASSERT_NE(dht, std::string::npos);
+  std::size_t table = dht + 4;  // marker and segment length
+  while (static_cast<std::uint8_t>(bytes[table]) != 0x10) {  // class 1 (AC), id 0
+    std::size_t codeCount = 0;
+    for (std::size_t i = 1; i <= 16; ++i) {
+      codeCount += static_cast<std::uint8_t>(bytes[table + i]);
+    }
+    table += 17 + codeCount;
+    ASSERT_LT(table, bytes.size());
+  }
+  bytes[table] = 0x13;
+  const auto path = dir / "undefined-table.jpg";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "Huffman table that no DHT segment defines");
+}
+
+TEST(HostileJpeg, TruncatedScanRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-jpeg-truncated");
+  const std::string bytes = smallJpeg();
+  const auto path = dir / "truncated.jpg";
+  writeBytes(path, bytes.substr(0, bytes.size() * 3 / 4));
+  expectRejected(path, "before its EOI marker");
+}
+
+TEST(HostileJpeg, EveryTruncationRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-jpeg-cuts");
+  const std::string bytes = smallJpeg();
+  const auto path = dir / "cut.jpg";
+  for (std::size_t length = 0; length + 1 < bytes.size(); length += 7) {
+    writeBytes(path, bytes.substr(0, length));
+    SCOPED_TRACE("truncated to " + std::to_string(length) + " of " + std::to_string(bytes.size()) + " bytes");
+    expectRejected(path, "");
+  }
+}
+
+}  // namespace
+}  // namespace spinemark::core
