@@ -4,6 +4,7 @@
 #include "core/levels.h"
 
 #include <GLFW/glfw3.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -281,6 +282,7 @@ void Application::runAction(Action action)
     return;
   }
   if (m_workbench->imageReadOnly() && changesAnnotation(action)) {
+    spdlog::warn("rejected {} on a read-only image: {}", defaultBinding(action).name, m_workbench->readOnlyReason());
     addMessages(m_ui, {{core::MessageSeverity::Warning, m_workbench->readOnlyReason() + " The change was not made."}});
     return;
   }
