@@ -11,6 +11,16 @@
 #include <fstream>
 #include <string>
 
+// gcc defines __SANITIZE_ADDRESS__ under AddressSanitizer; clang 14 reports it only through
+// __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define SPINEMARK_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPINEMARK_ADDRESS_SANITIZER 1
+#endif
+#endif
+
 namespace spinemark::core {
 namespace {
 
@@ -49,7 +59,7 @@ void writeImages(const std::filesystem::path& dir)
 
 TEST(ImageMemory, FiveHundredOpensStayFlat)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPINEMARK_ADDRESS_SANITIZER)
   // AddressSanitizer keeps freed blocks in a quarantine of up to 256 MB, so RSS rises with every
   // free until that fills; LeakSanitizer checks for leaks in that build instead.
   GTEST_SKIP() << "RSS is not meaningful under AddressSanitizer";
