@@ -179,9 +179,15 @@ void Application::frame()
     m_busyFrames = BusyFramesAfterInput;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  recordActivity(events);
+  const int indexBefore = m_workbench->currentIndex();
+  const unsigned long revisionBefore = m_workbench->hasImage() ? m_workbench->session().revision() : 0;
   updateAssistant();
   refreshReviewState(m_review, *m_workbench);
+  m_ui.checkErrors = 0;
+  m_ui.checkWarnings = 0;
+  for (const auto& finding : m_review.findings) {
+    (finding.severity == core::quality::Severity::Error ? m_ui.checkErrors : m_ui.checkWarnings) += 1;
+  }
   if (!io.WantCaptureKeyboard && !dialogOpen(m_review)) {
     handleKeys(events);
   }
@@ -189,6 +195,7 @@ void Application::frame()
     m_canvas.handleMouse(events, io.WantCaptureMouse, *m_workbench);
     handleLoupeWheel(events, io.WantCaptureMouse);
   }
+  recordActivity(indexBefore, revisionBefore);
   syncImage();
   followCurrentVertebra();
   m_loupe.update(m_canvas, *m_workbench, m_canvas.draggingLandmark(), io.WantCaptureMouse);
@@ -283,7 +290,7 @@ void Application::logFrame(const std::vector<InputEvent>& events)
 
 bool Application::reviewPanelShown() const
 {
-  if (m_review.role == core::Role::Reviewer) {
+  if (m_review.role == core::Role::Reviewer || m_review.showPanel) {
     return true;
   }
   if (!m_workbench->hasImage()) {

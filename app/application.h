@@ -68,7 +68,7 @@ class Application {
   void loadKeymap();
   void followCurrentVertebra();
   void updateAssistant();
-  void recordActivity(const std::vector<InputEvent>& events);
+  void recordActivity(int indexBefore, unsigned long revisionBefore);
   void reportResult(const core::ActionResult& result);
   void runAction(Action action);
   void syncImage();

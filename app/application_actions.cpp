@@ -122,19 +122,16 @@ void Application::handleKeys(const std::vector<InputEvent>& events)
   }
 }
 
-void Application::recordActivity(const std::vector<InputEvent>& events)
+// Active time counts edits only: opening and looking at an image must not rewrite its file, and
+// recording activity is a change. Gaps between edits of up to a minute count as active.
+void Application::recordActivity(int indexBefore, unsigned long revisionBefore)
 {
-  if (!m_workbench->hasImage()) {
+  if (!m_workbench->hasImage() || m_workbench->currentIndex() != indexBefore) {
     return;
   }
-  for (const auto& event : events) {
-    const bool deliberate = (event.type == InputEvent::Type::Key && event.action == GLFW_PRESS) ||
-                            (event.type == InputEvent::Type::MouseButton && event.action == GLFW_PRESS) ||
-                            event.type == InputEvent::Type::Scroll;
-    if (deliberate) {
-      m_workbench->session().recordActivity(m_workbench->options().user, std::chrono::system_clock::now());
-      return;
-    }
+  auto& session = m_workbench->session();
+  if (session.revision() != revisionBefore) {
+    session.recordActivity(m_workbench->options().user, std::chrono::system_clock::now());
   }
 }
 
@@ -259,6 +256,7 @@ void Application::runAction(Action action)
       return;
     case Action::ToggleHistory: m_review.showHistory = !m_review.showHistory; return;
     case Action::ToggleKpis: m_kpis.toggle(m_workbench->workspace().annotationsDir); return;
+    case Action::ToggleChecksPanel: m_review.showPanel = !m_review.showPanel; return;
     case Action::ToggleOriginals: m_review.showOriginals = !m_review.showOriginals; return;
     case Action::ToggleLoupe: m_loupe.enabled = !m_loupe.enabled; return;
     case Action::LoupeZoomIn: m_loupe.zoomBy(1.0); return;

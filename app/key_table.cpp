@@ -92,6 +92,7 @@ constexpr std::array s_bindings{
     ActionBinding{Action::ToggleHistory, "toggle_history", "Show or hide the history of the current landmark", key(GLFW_KEY_H)},
     ActionBinding{Action::ToggleOriginals, "toggle_originals", "Review: show the annotator's original points", key(GLFW_KEY_T)},
     ActionBinding{Action::ToggleKpis, "toggle_kpis", "Show or hide the project KPIs", key(GLFW_KEY_F9)},
+    ActionBinding{Action::ToggleChecksPanel, "toggle_checks_panel", "Show or hide the checks and comments panel", key(GLFW_KEY_J)},
 };
 
 struct KeyName {

@@ -22,7 +22,7 @@ enum class Action {
   AcceptPrediction, RejectPrediction, MarkNotVisible, MarkNotAssessable, ShiftLabelsUp, ShiftLabelsDown,
   ToggleL6, ToggleT13,
   MarkDone, FlagImage, Approve, RequestChanges, MarkCorrected, Reopen, AddComment, ToggleReviewMode,
-  ToggleHistory, ToggleOriginals, ToggleKpis
+  ToggleHistory, ToggleOriginals, ToggleKpis, ToggleChecksPanel
 };
 
 struct KeyChord {

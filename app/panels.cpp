@@ -247,6 +247,13 @@ void drawSidePanel(core::Workbench& workbench, UiState& ui, const Keymap& keymap
     return;
   }
   drawImageInfo(workbench, keymap);
+  if (workbench.hasImage()) {
+    const ImU32 color = ui.checkErrors > 0 ? IM_COL32(255, 110, 110, 255) : IM_COL32(150, 220, 150, 255);
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::Text("Checks: %d errors, %d warnings (%s lists them)", ui.checkErrors, ui.checkWarnings,
+                keymap.labelFor(Action::ToggleChecksPanel).c_str());
+    ImGui::PopStyleColor();
+  }
   drawVertebraList(workbench);
   drawImageList(workbench, ui);
 }

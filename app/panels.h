@@ -29,6 +29,8 @@ struct UiState {
   int progressFilter = 0;             // 0 all, 1 unfinished, 2 complete
   int sessionCompleted = 0;           // images completed since the app started
   double sessionActiveSeconds = 0.0;  // the active time those images took
+  int checkErrors = 0;                // findings of the open image's quality checks
+  int checkWarnings = 0;
 };
 
 inline constexpr float SidePanelWidth = 300.0f;

@@ -22,6 +22,8 @@ constexpr std::array<const char*, 5> FlagReasonLabels{"1  Endplate not visible",
                                                       "3  Anatomical variant", "4  Poor image", "5  Other"};
 constexpr ImU32 CommentColor = IM_COL32(255, 120, 200, 255);
 constexpr ImU32 OriginalColor = IM_COL32(190, 190, 190, 230);
+constexpr ImU32 FindingColor = IM_COL32(255, 60, 60, 255);
+constexpr ImU32 CobbColor = IM_COL32(120, 255, 255, 220);
 
 ImVec2 toImVec(core::Point p) { return ImVec2(static_cast<float>(p.x), static_cast<float>(p.y)); }
 
@@ -219,6 +221,31 @@ void drawMorphometry(const core::ImageAnnotation& annotation)
   }
 }
 
+// Filters of the review queue: annotator name and flag reason.
+void drawQueueFilter(ReviewState& review)
+{
+  const auto queue = core::reviewQueue(review.summaries, review.filter);
+  ImGui::Text("Review queue: %zu images%s", queue.size(), review.scanning.valid() ? " (reading files...)" : "");
+  ImGui::SetNextItemWidth(150);
+  ImGui::InputTextWithHint("##annotator", "annotator", &review.filter.annotator);
+  ImGui::SameLine();
+  const std::string current =
+      review.filter.reason ? std::string(core::flagReasonName(*review.filter.reason)) : std::string("any reason");
+  ImGui::SetNextItemWidth(170);
+  if (ImGui::BeginCombo("##reason", current.c_str())) {
+    if (ImGui::Selectable("any reason", !review.filter.reason)) {
+      review.filter.reason.reset();
+    }
+    for (const auto reason : FlagReasonOrder) {
+      if (ImGui::Selectable(std::string(core::flagReasonName(reason)).c_str(), review.filter.reason == reason)) {
+        review.filter.reason = reason;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::Separator();
+}
+
 }  // namespace
 
 void startSummaryScan(ReviewState& review, const core::Workspace& workspace)
@@ -338,6 +365,9 @@ void drawReviewPanel(ReviewState& review, core::Workbench& workbench, UiState& u
   const bool visible = ImGui::Begin(review.role == core::Role::Reviewer ? "Review" : "Checks and comments", nullptr, flags);
   if (visible && workbench.hasImage()) {
     auto& session = workbench.session();
+    if (review.role == core::Role::Reviewer) {
+      drawQueueFilter(review);
+    }
     const auto& workflow = session.annotation().workflow;
     ImGui::Text("State: %s", std::string(core::workflowStateName(workflow.state)).c_str());
     if (!workflow.changedBy.empty()) {
@@ -389,6 +419,70 @@ void drawHistoryWindow(ReviewState& review, const core::Workbench& workbench)
   ImGui::End();
 }
 
+namespace {
+
+// Rings the landmark each error finding names, so the annotator sees where to look.
+void drawFindingMarkers(ImDrawList* drawList, const ReviewState& review, const core::ImageAnnotation& annotation,
+                        const core::ViewTransform& view, core::LandmarkRef current)
+{
+  for (const auto& finding : review.findings) {
+    if (finding.severity != core::quality::Severity::Error || !finding.slot) {
+      continue;
+    }
+    // The vertebra being placed is incomplete by definition; marking it would only distract.
+    if (finding.level == current.level && finding.code == core::quality::FindingCode::MissingLandmark) {
+      continue;
+    }
+    const auto found = annotation.vertebrae.find(finding.level);
+    if (found == annotation.vertebrae.end()) {
+      continue;
+    }
+    if (const auto& point = found->second.points[static_cast<std::size_t>(*finding.slot)]) {
+      drawList->AddCircle(toImVec(view.imageToScreen(*point)), 11.0f, FindingColor, 16, 2.0f);
+    }
+  }
+}
+
+// The two endplates that define the Cobb angle on AP/PA views, drawn through their corners.
+void drawCobb(ImDrawList* drawList, const core::ImageAnnotation& annotation, const core::ViewTransform& view)
+{
+  const auto cobb = core::quality::measureCobbAngle(annotation);
+  if (!cobb) {
+    return;
+  }
+  std::optional<core::Point> labelAt;
+  for (const auto& endplate : {cobb->upper, cobb->lower}) {
+    const auto found = annotation.vertebrae.find(endplate.level);
+    if (found == annotation.vertebrae.end()) {
+      continue;
+    }
+    const auto first = endplate.superior ? core::Slot::SuperiorFirst : core::Slot::InferiorFirst;
+    const auto second = endplate.superior ? core::Slot::SuperiorSecond : core::Slot::InferiorSecond;
+    const auto& a = found->second.points[static_cast<std::size_t>(first)];
+    const auto& b = found->second.points[static_cast<std::size_t>(second)];
+    if (!a || !b) {
+      continue;
+    }
+    // Extend the endplate line by its own length on both sides, as Cobb lines are drawn.
+    const core::Point from{2 * a->x - b->x, 2 * a->y - b->y};
+    const core::Point to{2 * b->x - a->x, 2 * b->y - a->y};
+    drawList->AddLine(toImVec(view.imageToScreen(from)), toImVec(view.imageToScreen(to)), CobbColor, 2.0f);
+    labelAt = view.imageToScreen(from);
+  }
+  if (labelAt) {
+    char label[64];
+    std::snprintf(label, sizeof label, "Cobb %.1f deg (%s-%s)", cobb->degrees,
+                  std::string(core::levelName(cobb->upper.level)).c_str(),
+                  std::string(core::levelName(cobb->lower.level)).c_str());
+    // Left of the left end, where no panel covers it.
+    const float width = ImGui::CalcTextSize(label).x;
+    drawList->AddText(ImVec2(static_cast<float>(labelAt->x) - width - 6, static_cast<float>(labelAt->y) - 8), CobbColor,
+                      label);
+  }
+}
+
+}  // namespace
+
 void drawReviewOverlay(ImDrawList* drawList, const ReviewState& review, const core::Workbench& workbench,
                        const Canvas& canvas)
 {
@@ -397,6 +491,8 @@ void drawReviewOverlay(ImDrawList* drawList, const ReviewState& review, const co
   }
   const auto& annotation = workbench.session().annotation();
   const auto& view = canvas.view();
+  drawFindingMarkers(drawList, review, annotation, view, workbench.session().current());
+  drawCobb(drawList, annotation, view);
   for (const auto& comment : annotation.comments) {
     if (comment.resolved || !comment.level) {
       continue;

@@ -29,6 +29,7 @@ struct ReviewState {
   std::string dialogText;
   bool showHistory = false;
   bool showOriginals = false;
+  bool showPanel = false;  // the checks and comments panel in annotation mode
 
   std::vector<core::ImageSummary> summaries;  // one per workspace image
   std::future<std::vector<core::ImageSummary>> scanning;
