@@ -86,17 +86,24 @@ class ElementWalker {
     return text;
   }
 
-  [[noreturn]] void fail(std::size_t offset, const std::string& what) const
+  // Raises the error for something found at offset, which problem describes.
+  [[noreturn]] void fail(std::size_t offset, const std::string& problem) const
   {
-    throw ImageLoadError(m_path, what + " at byte " + std::to_string(offset) + " of " +
-                                     std::to_string(m_bytes.size()) + "; the file is truncated or damaged");
+    throw ImageLoadError(m_path, "at byte " + std::to_string(offset) + " of " + std::to_string(m_bytes.size()) +
+                                     ", " + problem + "; the file is truncated or damaged");
   }
 
-  void require(std::size_t offset, std::size_t count, const std::string& what) const
+  void require(std::size_t offset, std::size_t count, const std::string& problem) const
   {
     if (count > m_bytes.size() - offset) {
-      fail(offset, what);
+      fail(offset, problem);
     }
+  }
+
+  std::string lengthProblem(const std::string& what, std::uint32_t length, std::size_t value) const
+  {
+    return what + " declares " + std::to_string(length) + " bytes of value, but only " +
+           std::to_string(m_bytes.size() - value) + " follow";
   }
 
   // Checks one element or item header and returns the offset of what follows it: the next element,
@@ -138,8 +145,7 @@ class ElementWalker {
       return value;
     }
     if (length > m_bytes.size() - value) {
-      fail(offset, "element " + tagName(group, element) + " declares " + std::to_string(length) +
-                       " bytes of value, more than the file has left");
+      fail(offset, lengthProblem("element " + tagName(group, element), length, value));
     }
     if (group == 0x0002 && element == 0x0010) {
       readTransferSyntax(value, length);
@@ -169,7 +175,7 @@ class ElementWalker {
       return value;  // an item delimiter, or an item of undefined length whose elements follow
     }
     if (length > m_bytes.size() - value) {
-      fail(offset, "an item declares " + std::to_string(length) + " bytes, more than the file has left");
+      fail(offset, lengthProblem("an item", length, value));
     }
     // A fragment holds compressed pixel bytes, not elements; an item of a sequence holds elements.
     return m_inFragments ? value + length : value;
