@@ -65,6 +65,16 @@ SaveStatus AutosaveWorker::status() const
   return status;
 }
 
+std::optional<std::string> AutosaveWorker::queuedContent(const std::filesystem::path& path) const
+{
+  std::lock_guard lock(m_mutex);
+  const auto found = m_queue.find(path);
+  if (found == m_queue.end()) {
+    return std::nullopt;
+  }
+  return found->second.content;
+}
+
 void AutosaveWorker::run()
 {
   std::unique_lock lock(m_mutex);

@@ -35,6 +35,9 @@ class AutosaveWorker {
   // makes flush return with status().lastError set instead of blocking forever.
   void flush();
   SaveStatus status() const;
+  // The newest content submitted for path that is not written yet, so that reopening a file
+  // shows it instead of the older version on disk.
+  std::optional<std::string> queuedContent(const std::filesystem::path& path) const;
 
   // Delay before a failed save is tried again, unless flush() or a new submission comes first.
   static constexpr std::chrono::seconds RetryInterval{2};

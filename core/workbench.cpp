@@ -155,7 +155,19 @@ ImageAnnotation Workbench::loadOrCreateAnnotation(const WorkspaceImage& entry, c
 
   const auto path = m_workspace.annotationPath(entry);
   m_loadedHashMismatch = false;
-  AnnotationLoad loaded = loadAnnotation(path);
+  AnnotationLoad loaded;
+  if (auto queued = m_autosave.queuedContent(path)) {
+    // Reopened before its last save was written (or while the disk is full): the file on disk
+    // is older than what this instance showed when the image closed.
+    try {
+      loaded.annotation = parseAnnotation(*queued, path);
+    } catch (const AnnotationFormatError& problem) {
+      spdlog::error("the unsaved version of {} does not parse: {}", path.string(), problem.what());
+    }
+  }
+  if (!loaded.annotation) {
+    loaded = loadAnnotation(path);
+  }
   for (auto& problem : loaded.problems) {
     report(MessageSeverity::Error, std::move(problem));
   }
@@ -280,10 +292,12 @@ bool Workbench::requestStep(int direction)
   if (index < 0 || index >= count) {
     return false;
   }
-  requestImage(index);
-  if (m_pendingIndex >= 0) {
-    m_pendingDirection = direction;
-  }
+  // Not requestImage: its poll() may find the decode already failed (a prefetched damaged image),
+  // and must then step on in this direction, so the direction is set before that poll.
+  m_pendingDirection = direction;
+  m_pendingIndex = index == m_currentIndex ? -1 : index;
+  m_cache.setCurrent(index);
+  poll();
   return true;
 }
 
@@ -336,7 +350,6 @@ void Workbench::closeImage()
   m_lockStale = false;
   m_imageChanged = false;
   m_externalChange = false;
-  m_knownContents.clear();
   m_session.reset();
   m_image = nullptr;
   m_decoded.reset();
@@ -360,7 +373,7 @@ void Workbench::submitSave()
   }
   try {
     std::string content = toJson(m_session->annotation());
-    m_knownContents.insert(std::hash<std::string>{}(content));
+    m_knownContents[currentAnnotationPath()].insert(std::hash<std::string>{}(content));
     m_autosave.submit(currentAnnotationPath(), std::move(content));
   } catch (const std::invalid_argument& error) {
     // Text that is not valid UTF-8 (an old 8-bit file name, say) would make an unreadable file.
@@ -435,6 +448,15 @@ void Workbench::lockOpenImage()
     return;
   }
   const auto path = currentAnnotationPath();
+  // Reopened before its last save was written: the lock is still this instance's.
+  for (auto kept = m_releasing.begin(); kept != m_releasing.end(); ++kept) {
+    if (kept->path() == lockPathFor(path)) {
+      m_lock.emplace(std::move(*kept));
+      m_releasing.erase(kept);
+      m_lastLockRefresh = Clock::now();
+      return;
+    }
+  }
   LockAttempt attempt = ImageLock::acquire(path, currentProcessHolder(m_options.user), m_lock);
   m_lastLockRefresh = Clock::now();
   if (attempt.acquired) {
@@ -565,24 +587,25 @@ std::optional<std::string> readWholeFile(const std::filesystem::path& path)
 
 void Workbench::rememberDiskContent()
 {
-  m_knownContents.clear();
   m_externalChange = false;
   m_lastExternalCheck = Clock::now();
   if (const auto content = readWholeFile(currentAnnotationPath())) {
-    m_knownContents.insert(std::hash<std::string>{}(*content));
+    m_knownContents[currentAnnotationPath()].insert(std::hash<std::string>{}(*content));
   }
 }
 
 // Reads the open annotation file and compares it with every version this instance loaded or
 // submitted. Any of those may be on disk while the worker is behind, but nothing else may.
-// NOTE: a deleted file is not reported, because the next save simply recreates it.
+// NOTE: a deleted file is not reported, because the next save simply recreates it. A save that
+// was still queued when the change was found (a full disk delays it) is written over their version.
 void Workbench::checkExternalChange()
 {
   if (!m_session || m_readOnly || m_lockHolder || m_externalChange) {
     return;
   }
   const auto content = readWholeFile(currentAnnotationPath());
-  if (!content || m_knownContents.count(std::hash<std::string>{}(*content)) != 0) {
+  const auto& known = m_knownContents[currentAnnotationPath()];
+  if (!content || known.count(std::hash<std::string>{}(*content)) != 0) {
     return;
   }
   m_externalChange = true;

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -169,9 +170,10 @@ class Workbench {
   bool m_loadedHashMismatch = false;      // set by loadOrCreateAnnotation for install
   std::vector<ImageLock> m_releasing;     // locks of closed images, released once their saves are written
   Clock::time_point m_lastLockRefresh{};
-  // Hashes of every content of the open annotation file that this instance loaded or submitted.
-  // Any other content on disk means someone else wrote the file.
-  std::set<std::size_t> m_knownContents;
+  // Hashes of every content of each annotation file that this instance loaded or submitted since
+  // it started, kept across image switches because the worker may write an image's last save
+  // after it was closed and reopened. Any other content on disk means someone else wrote the file.
+  std::map<std::filesystem::path, std::set<std::size_t>> m_knownContents;
   bool m_externalChange = false;
   Clock::time_point m_lastExternalCheck{};
 };

@@ -249,6 +249,24 @@ TEST(WorkbenchSafetyTest, ClosingReleasesLock)
   EXPECT_FALSE(std::filesystem::exists(lockB));
 }
 
+TEST(WorkbenchSafetyTest, ReopenedImageKeepsOwnLock)
+{
+  const auto dir = makeScratchDir("lock-reopen");
+  writePhantom(dir / "a.png");
+  writePhantom(dir / "b.png");
+  const auto annotationPath = dir / "annotations" / "a.png.json";
+  Workbench workbench(core::openWorkspace(dir), settings());
+  ASSERT_TRUE(workbench.openImage(0));
+  workbench.session().placeCurrent({10, 20});
+  // No tick between the switches, so the lock of a.png is still waiting for its save.
+  ASSERT_TRUE(workbench.openImage(1));
+  ASSERT_TRUE(workbench.openImage(0));
+  EXPECT_FALSE(workbench.imageReadOnly()) << workbench.readOnlyReason();
+  workbench.session().placeCurrent({30, 40});
+  workbench.saveNow();
+  EXPECT_EQ(core::readAnnotationFile(annotationPath).vertebrae.at(core::Level::L5).placedCount(), 2);
+}
+
 TEST(WorkbenchSafetyTest, ChangedImageKeptAndFlagged)
 {
   const auto dir = makeScratchDir("changed-image");
