@@ -34,9 +34,11 @@ class ElementWalker {
   void walk()
   {
     std::size_t offset = startOffset();
-    const Encoding meta{true, false};  // the file meta group is always explicit VR little endian
-    while (offset < m_bytes.size() && readGroup(offset, meta) == 0x0002) {
-      offset = walkElement(offset, meta);
+    // The file meta group is explicit VR little endian. GDCM reads an element without a valid VR
+    // as implicit VR instead (and asserts when that value is cut short), so such an element is
+    // checked with the implicit 32-bit length too.
+    while (offset < m_bytes.size() && readGroup(offset, Encoding{}) == 0x0002) {
+      offset = walkElement(offset, Encoding{hasLetterVr(offset), false});
     }
     if (m_deflated) {
       return;  // the rest is a deflate stream, which GDCM inflates with its own checks
@@ -57,6 +59,11 @@ class ElementWalker {
     // upper-case letters after the tag.
     m_dataSet.explicitVr = m_bytes.size() >= 6 && std::isupper(m_bytes[4]) && std::isupper(m_bytes[5]);
     return 0;
+  }
+
+  bool hasLetterVr(std::size_t offset) const
+  {
+    return offset + 6 <= m_bytes.size() && std::isupper(m_bytes[offset + 4]) && std::isupper(m_bytes[offset + 5]);
   }
 
   std::uint16_t read16(std::size_t offset, bool bigEndian) const

@@ -249,6 +249,21 @@ TEST(HostileDicom, NegativePixelDataLength)
   expectRejectedWithoutAllocating(path, "");
 }
 
+// fuzz_dicom_loader found this: GDCM read the meta element as implicit VR, took "\xAB\xAC\x04\x00"
+// as its length and aborted on a failed assertion when the value ran past the end of the file.
+TEST(HostileDicom, MetaElementWithoutVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-meta-vr");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t groupLength = bytes.find(std::string("\x02\x00\x00\x00UL", 6));
+  ASSERT_NE(groupLength, std::string::npos);
+  bytes[groupLength + 4] = '\xAB';
+  bytes[groupLength + 5] = '\xAC';
+  const auto path = dir / "meta-without-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0002,0000) declares");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
