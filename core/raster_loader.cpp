@@ -50,7 +50,7 @@ std::uint32_t readBigEndian32(const std::uint8_t* bytes)
 }
 
 // Walks the PNG chunks and checks each length and the CRC of each critical chunk (upper-case first
-// letter), as libpng does by default; stb_image checks neither, so a damaged IDAT would otherwise
+// letter), as libpng does by default. stb_image checks neither, so a damaged IDAT would otherwise
 // show as a silently wrong image. Ancillary chunks with a bad CRC are ignored, as in libpng.
 void checkPngChunks(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes)
 {
@@ -103,9 +103,9 @@ void recordHuffmanTables(const std::vector<std::uint8_t>& bytes, std::size_t beg
   }
 }
 
-// stb_image 2.27 decodes a scan with a Huffman table that no DHT defined, reading its
-// uninitialized memory as code tables, which crashed fuzz_jpeg_loader (a SEGV in libstb). So each
-// table that an SOS segment (value from begin to end) uses must be defined before it. Sequential
+// stb_image 2.27 decodes a scan with a Huffman table that no DHT defined, and crashed doing so
+// in fuzz_jpeg_loader (a SEGV in libstb). So each table that an SOS segment (value from begin to
+// end) uses must be defined before it. Sequential
 // scans use both tables of each component; progressive scans use the DC table in a first DC scan
 // (Ss = 0, Ah = 0) and the AC table when Se > 0 (ITU-T T.81, G.1.2).
 void checkScanTables(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes, std::size_t begin,

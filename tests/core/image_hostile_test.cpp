@@ -427,8 +427,8 @@ TEST(HostileJpeg, LargeFrameWithShortScanRejected)
   expectRejectedWithoutAllocating(path, "needs at least");
 }
 
-// stb_image 2.27 read an undefined Huffman table's uninitialized memory and crashed on this file,
-// found by fuzz_jpeg_loader: the DHT defines AC table 3 in place of table 0, which the scan uses.
+// stb_image 2.27 crashed on this kind of file, found by fuzz_jpeg_loader: the DHT defines AC
+// table 3 in place of table 0, which the scan uses.
 TEST(HostileJpeg, UndefinedHuffmanTableRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-jpeg-huffman");
