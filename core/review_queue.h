@@ -1,5 +1,5 @@
-// Which images an annotator or a reviewer should open next, from each image's workflow state.
-// The summaries come from the annotation files; the open image's summary is refreshed live.
+// Work queues of annotators and reviewers, ordered by each image's workflow state. The summaries
+// come from the annotation files, and the app refreshes the open image's summary every frame.
 #pragma once
 
 #include "core/annotation.h"
@@ -30,15 +30,15 @@ struct ReviewFilter {
 };
 
 // The reviewer's queue: flagged images first, then done images not yet reviewed, each group in
-// workspace order; approved, corrected, sent-back and unfinished images are not in it.
+// workspace order. Approved, corrected, sent-back and unfinished images are not in it.
 std::vector<int> reviewQueue(const std::vector<ImageSummary>& summaries, const ReviewFilter& filter);
 
 // The annotator's queue: images sent back with changes requested first, then new and in-progress
 // images, each group in workspace order.
 std::vector<int> annotatorQueue(const std::vector<ImageSummary>& summaries);
 
-// The entry of queue after (or before, for step -1) current, or the first (last) entry when
-// current is not in the queue; nullopt for an empty queue or past either end.
+// Returns the entry after current (before it for step -1). When current is not in the queue it
+// returns the first (last) entry, and nullopt for an empty queue or past either end.
 std::optional<int> stepInQueue(const std::vector<int>& queue, int current, int step);
 
 }  // namespace spinemark::core

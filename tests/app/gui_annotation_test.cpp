@@ -231,7 +231,7 @@ TEST_F(GuiAnnotation, PatientDataNeverWritten)
 
 TEST_F(GuiAnnotation, UnwritableFolderOpensReadOnly)
 {
-  // A folder below a regular file can never be created, whoever runs the test.
+  // A folder below a regular file cannot be created, even by root.
   writeText(m_scratch / "blocker", "not a folder");
   const auto blocked = m_scratch / "blocker" / "annotations";
   const auto scriptPath = m_scratch / "read-only.txt";
@@ -243,7 +243,7 @@ TEST_F(GuiAnnotation, UnwritableFolderOpensReadOnly)
   // The click is rejected with a message instead of failing to save later.
   EXPECT_NE(run.output.find("read-only"), std::string::npos) << run.output;
   EXPECT_FALSE(std::filesystem::exists(blocked));
-  // The status bar says so in orange for as long as the image is open.
+  // The status bar shows the read-only notice in orange while the image is open.
   const auto shot = spinemark::testing::readRgbPng(m_scratch / "read-only.png");
   EXPECT_GT(spinemark::testing::countColor(shot, 255, 170, 60, 8), 20) << "no read-only notice in the status bar";
 }
