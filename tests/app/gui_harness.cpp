@@ -21,16 +21,10 @@ std::string shellQuote(const std::string& text)
   return quoted + "'";
 }
 
-}  // namespace
-
-RunResult runSpinemark(const std::vector<std::string>& args)
+RunResult runCommand(std::string command)
 {
   const auto scratch = std::filesystem::temp_directory_path() /
                        ("spinemark-run-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-  std::string command = shellQuote(SPINEMARK_EXECUTABLE);
-  for (const auto& arg : args) {
-    command += " " + shellQuote(arg);
-  }
   const std::string outPath = scratch.string() + ".out";
   const std::string errPath = scratch.string() + ".err";
   command += " >" + shellQuote(outPath) + " 2>" + shellQuote(errPath) + " </dev/null";
@@ -43,6 +37,35 @@ RunResult runSpinemark(const std::vector<std::string>& args)
   std::filesystem::remove(outPath);
   std::filesystem::remove(errPath);
   return result;
+}
+
+std::string spinemarkCommand(const std::vector<std::string>& args)
+{
+  std::string command = shellQuote(SPINEMARK_EXECUTABLE);
+  for (const auto& arg : args) {
+    command += " " + shellQuote(arg);
+  }
+  return command;
+}
+
+}  // namespace
+
+RunResult runSpinemark(const std::vector<std::string>& args)
+{
+  return runCommand(spinemarkCommand(args));
+}
+
+bool canSwitchKeyboardLayout()
+{
+  return std::system("command -v xvfb-run >/dev/null 2>&1 && command -v setxkbmap >/dev/null 2>&1") == 0;
+}
+
+RunResult runSpinemarkWithLayout(const std::string& layout, const std::vector<std::string>& args)
+{
+  // -noreset matters: without it the server drops the layout as soon as setxkbmap disconnects,
+  // because it resets when its last client leaves.
+  const std::string inner = "setxkbmap " + shellQuote(layout) + " && exec " + spinemarkCommand(args);
+  return runCommand("xvfb-run -a -s '-screen 0 1280x1024x24 -nolisten tcp -noreset' sh -c " + shellQuote(inner));
 }
 
 bool haveDisplay()

@@ -17,6 +17,13 @@ struct RunResult {
 // Runs spinemark with args (no shell interpretation of the arguments) and waits for it.
 RunResult runSpinemark(const std::vector<std::string>& args);
 
+// Runs spinemark on a private Xvfb whose keyboard layout is set with `setxkbmap LAYOUT` first, so
+// that the layout of the display the other tests share stays untouched.
+RunResult runSpinemarkWithLayout(const std::string& layout, const std::vector<std::string>& args);
+
+// True when xvfb-run and setxkbmap (Debian packages xvfb and x11-xkb-utils) are installed.
+bool canSwitchKeyboardLayout();
+
 // True when an X display is available to start the GUI on.
 bool haveDisplay();
 
