@@ -1,12 +1,14 @@
 // A walk over the raw data elements of a DICOM file that checks every defined value length
 // against the file size before GDCM reads it. GDCM (3.0) allocates and clears a value's declared
 // length before reading it, so one damaged length of 0xFFFFFFF0 costs 4 GiB, and the Debian
-// build asserts (aborting the process) when a file meta element is cut short.
+// build asserts (aborting the process) on several kinds of damaged file meta group.
 #include "core/image_loaders.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,80 @@ struct Encoding {
   bool bigEndian = false;
 };
 
+// The value representations in GDCM 3.0's VR table (gdcmVR.cxx), and those of them whose explicit
+// VR header has 2 reserved bytes and a 32-bit length.
+constexpr std::string_view KnownVrs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT",
+                                         "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST",
+                                         "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
+constexpr std::string_view LongVrs[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
+
+bool contains(const std::string_view* begin, const std::string_view* end, std::string_view vr)
+{
+  return std::find(begin, end, vr) != end;
+}
+
+bool isKnownVr(std::string_view vr)
+{
+  return contains(std::begin(KnownVrs), std::end(KnownVrs), vr);
+}
+
+// GDCM 3.0 reads two printable ASCII characters that name no known VR as UN, which has the 32-bit
+// length, so such an element is walked as UN too.
+bool hasLongLength(std::string_view vr)
+{
+  return contains(std::begin(LongVrs), std::end(LongVrs), vr) || !isKnownVr(vr);
+}
+
+bool isPrintableVr(std::string_view vr)
+{
+  return std::all_of(vr.begin(), vr.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+}
+
+// Finds a JPEG 2000 main header marker segment that runs past the end of its fragment, as GDCM
+// 3.0.21 reads them (JPEG2000Codec::GetHeaderInfo, through ImageReader::Read). GDCM skips each
+// segment's declared length without comparing it with the bytes left and reads 10 bytes of COD,
+// so such a segment makes it read outside the buffer (found by fuzz_dicom_loader as a SEGV).
+// Returns the problem, or an empty string. Walks up to SOD, where GDCM stops.
+// NOTE: a JP2 file format wrapper (boxes before the codestream) is not walked.
+std::string findJpeg2000HeaderProblem(const std::uint8_t* data, std::size_t size)
+{
+  constexpr unsigned StartOfData = 0xFF93;
+  constexpr unsigned CodingStyleDefault = 0xFF52;
+  std::size_t offset = 0;
+  while (offset + 2 <= size) {
+    const unsigned marker = (unsigned{data[offset]} << 8) | data[offset + 1];
+    offset += 2;
+    // SOC, SOD, EOC, EPH and the reserved FF30..FF3F have no length field.
+    const bool noLength = marker == 0xFF4F || marker == StartOfData || marker == 0xFFD9 || marker == 0xFF92 ||
+                          (marker >= 0xFF30 && marker <= 0xFF3F);
+    if (marker == StartOfData) {
+      return {};
+    }
+    if (noLength) {
+      continue;
+    }
+    if (offset + 2 > size) {
+      return {};  // GDCM stops where no length can be read
+    }
+    const std::size_t length = (std::size_t{data[offset]} << 8) | data[offset + 1];
+    if (length < 2) {
+      return {};
+    }
+    char name[8];
+    std::snprintf(name, sizeof name, "%04X", marker);
+    if (length - 2 > size - offset - 2) {
+      return "the JPEG 2000 marker " + std::string(name) + " at byte " + std::to_string(offset - 2) +
+             " of its fragment declares " + std::to_string(length) + " bytes, but only " +
+             std::to_string(size - offset) + " follow";
+    }
+    if (marker == CodingStyleDefault && length < 12) {
+      return "the JPEG 2000 COD marker declares " + std::to_string(length) + " bytes, fewer than the 12 it needs";
+    }
+    offset += length;
+  }
+  return {};
+}
+
 class ElementWalker {
  public:
   ElementWalker(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes)
@@ -33,13 +109,7 @@ class ElementWalker {
 
   void walk()
   {
-    std::size_t offset = startOffset();
-    // The file meta group is explicit VR little endian. GDCM reads an element without a valid VR
-    // as implicit VR instead (and asserts when that value is cut short), so such an element is
-    // checked with the implicit 32-bit length too.
-    while (offset < m_bytes.size() && readGroup(offset, Encoding{}) == 0x0002) {
-      offset = walkElement(offset, Encoding{hasLetterVr(offset), false});
-    }
+    std::size_t offset = walkFileMeta(startOffset());
     if (m_deflated) {
       return;  // the rest is a deflate stream, which GDCM inflates with its own checks
     }
@@ -53,6 +123,7 @@ class ElementWalker {
   std::size_t startOffset()
   {
     if (m_bytes.size() >= 132 && std::memcmp(m_bytes.data() + 128, "DICM", 4) == 0) {
+      m_preamble = true;
       return 132;
     }
     // Without a file meta group the encoding is guessed as GDCM does: an explicit VR has two
@@ -61,9 +132,53 @@ class ElementWalker {
     return 0;
   }
 
-  bool hasLetterVr(std::size_t offset) const
+  // Walks the group 0002 elements as GDCM 3.0.21 reads them (gdcm::FileMetaInformation::Read and
+  // ReadCompat) and returns the offset of the first data set element. GDCM's Debian build aborts
+  // on an assertion where a meta element is a sequence, has an undefined length or runs past the
+  // end of the file, and where the file ends right after the meta group.
+  std::size_t walkFileMeta(std::size_t offset)
   {
-    return offset + 6 <= m_bytes.size() && std::isupper(m_bytes[offset + 4]) && std::isupper(m_bytes[offset + 5]);
+    if (readGroup(offset, Encoding{}) != 0x0002) {
+      return offset;
+    }
+    // GDCM reads the group as explicit VR when it starts with (0002,0000) UL after the preamble,
+    // or when the VR of its first element is a known one, and as implicit VR otherwise.
+    const bool explicitVr = (m_preamble && startsWithGroupLength(offset)) || (offset + 6 <= m_bytes.size() &&
+                                                                               isKnownVr(vrAt(offset)));
+    while (offset < m_bytes.size() && readGroup(offset, Encoding{}) == 0x0002) {
+      checkMetaElement(offset, explicitVr);
+      offset = walkElement(offset, Encoding{explicitVr, false});
+    }
+    require(offset, 8, "the file ends after the file meta information, where the data set should begin");
+    return offset;
+  }
+
+  bool startsWithGroupLength(std::size_t offset) const
+  {
+    return offset + 6 <= m_bytes.size() && read16(offset + 2, false) == 0x0000 && vrAt(offset) == "UL";
+  }
+
+  void checkMetaElement(std::size_t offset, bool explicitVr) const
+  {
+    require(offset, 8, "a file meta element header ends early");
+    const std::string name = "file meta element " + tagName(0x0002, read16(offset + 2, false));
+    if (explicitVr && !isPrintableVr(vrAt(offset))) {
+      fail(offset, name + " has no valid VR, although the file meta information is explicit VR");
+    }
+    if (explicitVr && vrAt(offset) == "SQ") {
+      fail(offset, name + " is a sequence, which the file meta information cannot contain");
+    }
+    const bool longLength = !explicitVr || hasLongLength(vrAt(offset));
+    const std::size_t lengthOffset = offset + (explicitVr ? 8 : 4);
+    require(offset, lengthOffset + 4 - offset, "the header of " + name + " ends early");
+    if (longLength && read32(lengthOffset, false) == UndefinedLength) {
+      fail(offset, name + " has an undefined length, which the file meta information cannot contain");
+    }
+  }
+
+  std::string_view vrAt(std::size_t offset) const
+  {
+    return {reinterpret_cast<const char*>(m_bytes.data()) + offset + 4, 2};
   }
 
   std::uint16_t read16(std::size_t offset, bool bigEndian) const
@@ -97,7 +212,8 @@ class ElementWalker {
   [[noreturn]] void fail(std::size_t offset, const std::string& problem) const
   {
     throw ImageLoadError(m_path, "at byte " + std::to_string(offset) + " of " + std::to_string(m_bytes.size()) +
-                                     ", " + problem + "; the file is truncated or damaged");
+                                     ", " + problem +
+                                     "; the file is truncated or damaged, so copy or export it again from its source");
   }
 
   void require(std::size_t offset, std::size_t count, const std::string& problem) const
@@ -126,15 +242,12 @@ class ElementWalker {
     std::size_t header = 8;
     std::uint32_t length = 0;
     bool sequence = false;
-    if (encoding.explicitVr) {
-      const std::string_view vr(reinterpret_cast<const char*>(m_bytes.data()) + offset + 4, 2);
-      static constexpr std::string_view LongVrs[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ",
-                                                     "SV", "UC", "UN", "UR", "UT", "UV"};
-      bool longForm = false;
-      for (std::string_view candidate : LongVrs) {
-        longForm = longForm || vr == candidate;
-      }
-      if (longForm) {
+    if (encoding.explicitVr && !isPrintableVr(vrAt(offset))) {
+      // GDCM reads an element without a VR in an explicit VR data set as implicit VR.
+      length = read32(offset + 4, encoding.bigEndian);
+    } else if (encoding.explicitVr) {
+      const std::string_view vr = vrAt(offset);
+      if (hasLongLength(vr)) {
         require(offset, 12, "the header of element " + tagName(group, element) + " ends early");
         length = read32(offset + 8, encoding.bigEndian);
         header = 12;
@@ -156,6 +269,9 @@ class ElementWalker {
     }
     if (group == 0x0002 && element == 0x0010) {
       readTransferSyntax(value, length);
+    }
+    if (group == 0x0028 && element == 0x0002) {
+      checkSamplesPerPixel(offset, value, length, encoding);
     }
     // An implicit VR sequence shows itself by an item tag at the start of its value. Pixel Data
     // is excluded because its first samples may have those values.
@@ -185,7 +301,29 @@ class ElementWalker {
       fail(offset, lengthProblem("an item", length, value));
     }
     // A fragment holds compressed pixel bytes, not elements; an item of a sequence holds elements.
-    return m_inFragments ? value + length : value;
+    if (!m_inFragments) {
+      return value;
+    }
+    if (m_jpeg2000 && length >= 2 && m_bytes[value] == 0xFF && m_bytes[value + 1] == 0x4F) {
+      const std::string problem = findJpeg2000HeaderProblem(m_bytes.data() + value, length);
+      if (!problem.empty()) {
+        fail(offset, problem);
+      }
+    }
+    return value + length;
+  }
+
+  // GDCM 3.0.21 aborts on an assertion (gdcm::PixelFormat::SetSamplesPerPixel) in
+  // ImageReader::Read when Samples per Pixel is not 1, 3 or 4, at any level of the data set.
+  void checkSamplesPerPixel(std::size_t offset, std::size_t value, std::uint32_t length,
+                            const Encoding& encoding) const
+  {
+    const unsigned samples = length == 2 ? read16(value, encoding.bigEndian) : 0;
+    if (samples != 1 && samples != 3 && samples != 4) {
+      fail(offset, "Samples per Pixel (0028,0002) is " +
+                       (length == 2 ? std::to_string(samples) : "a value of " + std::to_string(length) + " bytes") +
+                       ", but DICOM allows only 1, 3 or 4");
+    }
   }
 
   void readTransferSyntax(std::size_t value, std::uint32_t length)
@@ -197,12 +335,17 @@ class ElementWalker {
     m_dataSet.explicitVr = uid != "1.2.840.10008.1.2";  // Implicit VR Little Endian
     m_dataSet.bigEndian = uid == "1.2.840.10008.1.2.2";  // Explicit VR Big Endian (retired)
     m_deflated = uid == "1.2.840.10008.1.2.1.99";        // Deflated Explicit VR Little Endian
+    // JPEG 2000 (lossless only, lossy, and the two Part 2 multi-component syntaxes).
+    m_jpeg2000 = uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" ||
+                 uid == "1.2.840.10008.1.2.4.92" || uid == "1.2.840.10008.1.2.4.93";
   }
 
   const std::filesystem::path& m_path;
   const std::vector<std::uint8_t>& m_bytes;
   Encoding m_dataSet;
+  bool m_preamble = false;
   bool m_deflated = false;
+  bool m_jpeg2000 = false;
   bool m_inFragments = false;
 };
 

@@ -7,6 +7,9 @@
 #include "support/test_data.h"
 
 #include <gdcmAttribute.h>
+#include <gdcmImageChangeTransferSyntax.h>
+#include <gdcmImageReader.h>
+#include <gdcmImageWriter.h>
 #include <gdcmReader.h>
 #include <gdcmWriter.h>
 #include <gtest/gtest.h>
@@ -220,6 +223,17 @@ TEST(HostileDicom, BitsAllocatedOneRejected)
   expectRejected(path, "Bits Allocated 1");
 }
 
+// fuzz_dicom_loader found this: GDCM 3.0 aborts on an assertion while reading the header when
+// Samples per Pixel is not 1, 3 or 4, so the raw bytes are checked before GDCM reads them.
+TEST(HostileDicom, SamplesPerPixelTwoRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-spp");
+  const auto path = editDicom(writeSmallDicom(dir), dir / "spp2.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0002>{2}.GetAsDataElement());
+  });
+  expectRejectedWithoutAllocating(path, "Samples per Pixel (0028,0002) is 2");
+}
+
 TEST(HostileDicom, BitsAllocatedThirtyTwoNeedsTwiceTheData)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-bits32");
@@ -262,6 +276,134 @@ TEST(HostileDicom, MetaElementWithoutVrRejected)
   const auto path = dir / "meta-without-vr.dcm";
   writeBytes(path, bytes);
   expectRejectedWithoutAllocating(path, "element (0002,0000) declares");
+}
+
+// Offset of the file meta element (0002,element) in a file written by GDCM (explicit VR).
+std::size_t metaElementOffset(const std::string& bytes, std::uint16_t element, const std::string& vr)
+{
+  const std::string header = std::string("\x02\x00", 2) + static_cast<char>(element & 0xFF) +
+                             static_cast<char>(element >> 8) + vr;
+  const std::size_t offset = bytes.find(header, 132);
+  EXPECT_NE(offset, std::string::npos) << "no (0002," << element << ") " << vr;
+  return offset;
+}
+
+// fuzz_dicom_loader found this. GDCM 3.0 reads a meta element whose VR is two printable characters
+// but no known VR as UN, so it takes a 32-bit length from the value bytes. It then aborts on a
+// failed assertion because that length runs past the end of the file.
+TEST(HostileDicom, MetaElementWithUnknownVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-meta-unknown-vr");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t version = metaElementOffset(bytes, 0x0013, "SH");  // Implementation Version Name
+  bytes[version + 4] = 'I';
+  bytes[version + 5] = 'E';
+  const auto path = dir / "meta-unknown-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0002,0013) declares");
+}
+
+TEST(HostileDicom, MetaSequenceRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-meta-sq");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t version = metaElementOffset(bytes, 0x0001, "OB");  // File Meta Information Version
+  bytes[version + 4] = 'S';
+  bytes[version + 5] = 'Q';
+  const auto path = dir / "meta-sequence.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "file meta element (0002,0001) is a sequence");
+}
+
+TEST(HostileDicom, MetaUndefinedLengthRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-meta-undefined");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  setLe32(bytes, metaElementOffset(bytes, 0x0001, "OB") + 8, 0xFFFFFFFFu);
+  const auto path = dir / "meta-undefined-length.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "file meta element (0002,0001) has an undefined length");
+}
+
+TEST(HostileDicom, FileEndingAfterMetaRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-meta-only");
+  const std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t dataSet = bytes.find(std::string("\x08\x00", 2), 132);
+  ASSERT_NE(dataSet, std::string::npos);
+  const auto path = dir / "meta-only.dcm";
+  writeBytes(path, bytes.substr(0, dataSet));
+  expectRejectedWithoutAllocating(path, "ends after the file meta information");
+}
+
+// GDCM reads an unknown VR in the data set as UN too, so a 2-byte length that the walk would take
+// from a short VR is really a 32-bit length further on, which GDCM allocates before reading.
+TEST(HostileDicom, DataSetUnknownVrUsesLongLength)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-unknown-vr");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t rows = bytes.find(std::string("\x28\x00\x10\x00US\x02\x00", 8));
+  ASSERT_NE(rows, std::string::npos);
+  bytes[rows + 4] = 'X';
+  setLe32(bytes, rows + 8, 0xFFFFFFF0u);
+  const auto path = dir / "unknown-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0028,0010) declares 4294967280 bytes");
+}
+
+// GDCM reads an element whose VR bytes are not printable as implicit VR, so its 32-bit length
+// starts right after the tag; here that length is 2 GiB.
+TEST(HostileDicom, DataSetElementWithoutVrUsesImplicitLength)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-no-vr");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t rows = bytes.find(std::string("\x28\x00\x10\x00US\x02\x00", 8));
+  ASSERT_NE(rows, std::string::npos);
+  setLe32(bytes, rows + 4, 0x7FF00000u);
+  const auto path = dir / "no-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0028,0010) declares 2146435072 bytes");
+}
+
+std::filesystem::path writeSmallJpeg2000(const std::filesystem::path& dir)
+{
+  gdcm::ImageReader reader;
+  reader.SetFileName(writeSmallDicom(dir).c_str());
+  EXPECT_TRUE(reader.Read());
+  gdcm::ImageChangeTransferSyntax change;
+  change.SetTransferSyntax(gdcm::TransferSyntax::JPEG2000Lossless);
+  change.SetInput(reader.GetImage());
+  EXPECT_TRUE(change.Change());
+  gdcm::ImageWriter writer;
+  writer.SetFile(reader.GetFile());
+  writer.SetImage(change.GetOutput());
+  const auto path = dir / "phantom-j2k.dcm";
+  writer.SetFileName(path.c_str());
+  EXPECT_TRUE(writer.Write());
+  return path;
+}
+
+TEST(HostileDicom, Jpeg2000LoadsBeforeEdits)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-j2k-valid");
+  const Image image = loadImage(writeSmallJpeg2000(dir));
+  EXPECT_EQ(image.width, 64);
+  EXPECT_EQ(image.height, 96);
+}
+
+// fuzz_dicom_loader found this: GDCM skips a JPEG 2000 marker segment by its declared length
+// without comparing it with the fragment size, and read outside the fragment until it crashed.
+TEST(HostileDicom, Jpeg2000MarkerPastFragmentRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-j2k-marker");
+  std::string bytes = readBytes(writeSmallJpeg2000(dir));
+  const std::size_t cod = bytes.find(std::string("\xFF\x52\x00\x0C", 4));
+  ASSERT_NE(cod, std::string::npos);
+  bytes[cod + 2] = '\xFF';
+  bytes[cod + 3] = '\xF0';
+  const auto path = dir / "j2k-marker.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "JPEG 2000 marker FF52");
 }
 
 TEST(HostileDicom, EveryTruncationRejected)
