@@ -626,6 +626,9 @@ void AnnotationSession::markChanged()
     started.detail = workflowStateName(m_annotation.workflow.state);
     record(std::move(started));
   }
+  if (m_changeListener) {
+    m_changeListener();
+  }
 }
 
 void AnnotationSession::record(HistoryEntry entry)

@@ -11,6 +11,7 @@
 #include "core/annotation.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -38,6 +39,9 @@ class AnnotationSession {
   unsigned long revision() const { return m_revision; }
   void setUser(std::string user) { m_user = std::move(user); }
   const std::string& user() const { return m_user; }
+  // Called after every edit, undo and redo, once the annotation holds it (not for active time
+  // alone). The workbench writes the recovery journal from it.
+  void setChangeListener(std::function<void()> listener) { m_changeListener = std::move(listener); }
 
   // The landmark that the next placement fills.
   LandmarkRef current() const { return m_current; }
@@ -146,6 +150,7 @@ class AnnotationSession {
   std::optional<Snapshot> m_dragStart;
   std::optional<LandmarkRef> m_dragRef;
   std::map<std::string, std::chrono::system_clock::time_point> m_lastActivity;
+  std::function<void()> m_changeListener;
 };
 
 }  // namespace spinemark::core

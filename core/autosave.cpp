@@ -75,6 +75,12 @@ std::optional<std::string> AutosaveWorker::queuedContent(const std::filesystem::
   return found->second.content;
 }
 
+bool AutosaveWorker::hasQueued(const std::filesystem::path& path) const
+{
+  std::lock_guard lock(m_mutex);
+  return m_queue.count(path) != 0;
+}
+
 void AutosaveWorker::run()
 {
   std::unique_lock lock(m_mutex);

@@ -38,6 +38,8 @@ class AutosaveWorker {
   // The newest content submitted for path that is not written yet, so that reopening a file
   // shows it instead of the older version on disk.
   std::optional<std::string> queuedContent(const std::filesystem::path& path) const;
+  // True while a submission for path is not written yet (queued, being written or failing).
+  bool hasQueued(const std::filesystem::path& path) const;
 
   // Delay before a failed save is tried again, unless flush() or a new submission comes first.
   static constexpr std::chrono::seconds RetryInterval{2};

@@ -70,4 +70,14 @@ std::string sha256File(const std::filesystem::path& path)
   return toLowerHex(digest.data(), digestLength);
 }
 
+std::string sha256Hex(std::string_view bytes)
+{
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digestLength = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &digestLength, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL failed to compute a SHA-256 digest");
+  }
+  return toLowerHex(digest.data(), digestLength);
+}
+
 }  // namespace spinemark::core

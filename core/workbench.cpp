@@ -93,6 +93,7 @@ Workbench::~Workbench()
 {
   try {
     saveNow();
+    settleJournals();
   } catch (const std::exception& error) {
     spdlog::error("final save failed: {}", error.what());
   }
@@ -223,18 +224,25 @@ void Workbench::install(int index, std::shared_ptr<const DecodedImage> decoded)
   m_currentIndex = index;
   m_decoded = std::move(decoded);
   m_image = &m_decoded->image;
-  m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
-  m_session->setUser(m_options.user);
-  m_submittedRevision = m_session->revision();
+  startSession(std::move(annotation));
   m_imageChanged = m_loadedHashMismatch;
   lockOpenImage();
   rememberDiskContent();
+  openJournal();
   spdlog::info("opened image {} ({}x{}, {})", entry.relativePath, m_image->width, m_image->height,
                m_image->encoding);
   for (const auto& notice : m_image->notices) {
     report(MessageSeverity::Info, entry.relativePath + ": " + notice);
   }
   updateProgress();
+}
+
+void Workbench::startSession(ImageAnnotation annotation)
+{
+  m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
+  m_session->setUser(m_options.user);
+  m_session->setChangeListener([this] { journalEdit(); });
+  m_submittedRevision = m_session->revision();
 }
 
 bool Workbench::openNext()
@@ -342,6 +350,10 @@ void Workbench::closeImage()
   if (m_session) {
     submitSave();
   }
+  if (m_journal) {
+    m_closingJournals.push_back(std::move(*m_journal));
+    m_journal.reset();
+  }
   if (m_lock) {
     m_releasing.push_back(std::move(*m_lock));
     m_lock.reset();
@@ -374,6 +386,7 @@ void Workbench::submitSave()
   try {
     std::string content = toJson(m_session->annotation());
     m_knownContents[currentAnnotationPath()].insert(std::hash<std::string>{}(content));
+    journalSubmission(content);  // before the worker may write it
     m_autosave.submit(currentAnnotationPath(), std::move(content));
   } catch (const std::invalid_argument& error) {
     // Text that is not valid UTF-8 (an old 8-bit file name, say) would make an unreadable file.
@@ -396,6 +409,7 @@ void Workbench::updateProgress()
 
 void Workbench::tick(Clock::time_point now)
 {
+  settleJournals();  // before maintainLocks releases the locks of closed images
   maintainLocks(now);
   if (m_session && now - m_lastExternalCheck >= ExternalChangeCheckInterval) {
     m_lastExternalCheck = now;
@@ -556,6 +570,7 @@ bool Workbench::takeOverLock()
   m_lastLockRefresh = Clock::now();
   report(MessageSeverity::Info, "Took over the lock of " + currentAnnotationPath().filename().string() +
                                     " from " + expected.describe() + "; edits are saved again.");
+  openJournal();  // the previous holder's unsaved edits, when it died
   return true;
 }
 
@@ -566,6 +581,7 @@ void Workbench::acceptChangedImage()
   }
   m_imageChanged = false;
   spdlog::info("the user accepted the landmarks of {} for its changed image", currentAnnotationPath().string());
+  openJournal();
   // The annotation already carries the new image's hash, so this save records the acceptance.
   m_submittedRevision = m_session->revision() + 1;  // differs from revision(), so submitSave writes
   submitSave();
@@ -622,11 +638,12 @@ bool Workbench::reloadFromDisk()
   }
   const auto& entry = m_workspace.images[static_cast<std::size_t>(m_currentIndex)];
   ImageAnnotation annotation = loadOrCreateAnnotation(entry, m_decoded->image, m_decoded->sha256);
-  m_session = std::make_unique<AnnotationSession>(std::move(annotation), m_options.startLevel);
-  m_session->setUser(m_options.user);
-  m_submittedRevision = m_session->revision();
+  startSession(std::move(annotation));
   m_imageChanged = m_loadedHashMismatch;
   rememberDiskContent();
+  if (m_journal) {
+    m_journal->reset(annotationDiskVersion(currentAnnotationPath()));  // the user dropped the unsaved edits
+  }
   updateProgress();
   report(MessageSeverity::Info, "Reloaded " + currentAnnotationPath().filename().string() + " from disk.");
   return true;

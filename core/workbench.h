@@ -7,6 +7,7 @@
 #include "core/image.h"
 #include "core/image_cache.h"
 #include "core/image_lock.h"
+#include "core/recovery_journal.h"
 #include "core/workspace.h"
 
 #include <chrono>
@@ -144,6 +145,15 @@ class Workbench {
   void maintainLocks(Clock::time_point now);
   void rememberDiskContent();
   void checkExternalChange();
+  void startSession(ImageAnnotation annotation);
+  // Recovery journal (workbench_journal.cpp).
+  void openJournal();
+  void recoverFromJournal(const std::string& diskVersion);
+  void applyJournalRecord(const JournalRecord& newest, bool keptAside);
+  void journalEdit();
+  void journalSubmission(const std::string& content);
+  void settleJournals();
+  void reportJournalProblem(std::optional<std::string> problem);
 
   Workspace m_workspace;
   WorkbenchOptions m_options;
@@ -176,6 +186,13 @@ class Workbench {
   std::map<std::filesystem::path, std::set<std::size_t>> m_knownContents;
   bool m_externalChange = false;
   Clock::time_point m_lastExternalCheck{};
+  // The open image's journal, while the image is editable.
+  std::optional<RecoveryJournal> m_journal;
+  // Journals of closed images, cleared and dropped once their last save is written.
+  std::vector<RecoveryJournal> m_closingJournals;
+  // m_submittedRevision after a journal was restored: differs from every revision, so the
+  // restored annotation counts as unsaved until autosave writes it.
+  static constexpr unsigned long NeverSubmitted = ~0UL;
 };
 
 // Orientation preset from the file's header, or the default (AP, patient right on image left).

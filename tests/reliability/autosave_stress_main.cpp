@@ -10,6 +10,15 @@
 //                                              autosaves written so far
 //   spinemark_autosave_stress hold WORKSPACE   opens image 0 (taking its lock), prints "holding"
 //                                              and waits to be killed
+//   spinemark_autosave_stress edit-unsaved WORKSPACE
+//                                              saves edit K (restored from the previous run's
+//                                              journal), prints "start K", makes edit K+1 with an
+//                                              autosave delay of one hour, prints "edit K+1" and
+//                                              waits to be killed, so only the recovery journal
+//                                              holds that edit
+//   spinemark_autosave_stress save WORKSPACE   prints "start K", saves and exits
+//
+// Every mode takes over the stale lock a killed run left, which applies that run's journal.
 #include "reliability/stress_edits.h"
 
 #include "core/workbench.h"
@@ -19,7 +28,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <string_view>
 #include <thread>
 
 using spinemark::core::Level;
@@ -43,21 +52,53 @@ int runEdits(Workbench& workbench)
   }
 }
 
+// Saves what the previous run left (its journal restored it), then makes one edit and stops
+// ticking, like an app killed within the autosave delay of its newest edit.
+int runOneUnsavedEdit(Workbench& workbench)
+{
+  const long start = spinemark::testing::stressEditOf(workbench.session().annotation());
+  workbench.saveNow();
+  workbench.tick(Workbench::Clock::now());
+  std::printf("start %ld\n", start);
+  std::fflush(stdout);
+  workbench.session().setVertebraPoints(Level::L5, spinemark::testing::stressPoints(start + 1));
+  std::printf("edit %ld\n", start + 1);
+  std::fflush(stdout);
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+int runSave(Workbench& workbench)
+{
+  std::printf("start %ld\n", spinemark::testing::stressEditOf(workbench.session().annotation()));
+  std::fflush(stdout);
+  workbench.saveNow();
+  return workbench.saveStatus().lastError ? 1 : 0;
+}
+
+bool knownMode(std::string_view mode)
+{
+  return mode == "edit" || mode == "hold" || mode == "edit-unsaved" || mode == "save";
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
-  if (argc != 3 || (std::strcmp(argv[1], "edit") != 0 && std::strcmp(argv[1], "hold") != 0)) {
-    std::fprintf(stderr, "usage: %s edit|hold WORKSPACE\n", argv[0]);
+  if (argc != 3 || !knownMode(argv[1])) {
+    std::fprintf(stderr, "usage: %s edit|hold|edit-unsaved|save WORKSPACE\n", argv[0]);
     return 2;
   }
+  const std::string_view mode = argv[1];
   // stdout carries the progress lines the parent parses, so log to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("stress"));
   spdlog::set_level(spdlog::level::warn);
   try {
     spinemark::core::WorkbenchOptions options;
     options.user = "stress";
-    options.autosaveDelay = std::chrono::milliseconds(0);
+    options.autosaveDelay = mode == "edit-unsaved" ? std::chrono::milliseconds(std::chrono::hours(1))
+                                                   : std::chrono::milliseconds(0);
     Workbench workbench(spinemark::core::openWorkspace(argv[2]), options);
     if (!workbench.openImage(0)) {
       std::fprintf(stderr, "could not open the first image of %s\n", argv[2]);
@@ -68,8 +109,14 @@ int main(int argc, char** argv)
       std::fprintf(stderr, "could not take over the stale lock of %s\n", workbench.currentAnnotationPath().c_str());
       return 1;
     }
-    if (std::strcmp(argv[1], "edit") == 0) {
+    if (mode == "edit") {
       return runEdits(workbench);
+    }
+    if (mode == "edit-unsaved") {
+      return runOneUnsavedEdit(workbench);
+    }
+    if (mode == "save") {
+      return runSave(workbench);
     }
     std::printf("holding %s\n", workbench.imageReadOnly() ? "read-only" : "locked");
     std::fflush(stdout);

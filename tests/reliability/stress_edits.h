@@ -4,8 +4,11 @@
 #pragma once
 
 #include "core/annotation.h"
+#include "core/phantom.h"
+#include "support/test_data.h"
 
 #include <array>
+#include <filesystem>
 #include <optional>
 
 namespace spinemark::testing {
@@ -41,6 +44,18 @@ inline long stressEditOf(const core::ImageAnnotation& annotation)
     }
   }
   return edit;
+}
+
+// A fresh workspace for the stress child: the 256 x 512 phantom a.png with two vertebrae.
+inline std::filesystem::path makeStressWorkspace(const char* name)
+{
+  const auto workspace = makeScratchDir(name);
+  core::PhantomOptions phantom;
+  phantom.width = 256;
+  phantom.height = 512;
+  phantom.vertebraCount = 2;
+  core::writePhantomPng(core::makePhantom(phantom), workspace / "a.png");
+  return workspace;
 }
 
 }  // namespace spinemark::testing
