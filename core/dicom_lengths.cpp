@@ -100,6 +100,46 @@ std::string findJpeg2000HeaderProblem(const std::uint8_t* data, std::size_t size
   return {};
 }
 
+// Finds what makes GDCM 3.0.21 abort in JPEGBITSCodec::GetHeaderInfo, which ImageReader::Read
+// calls on a JPEG fragment. GDCM asserts on every libjpeg warning but one. libjpeg warns about
+// bytes between marker segments and about a header that ends before SOS. Returns the problem, or
+// an empty string, and walks from SOI up to SOS.
+// NOTE: libjpeg's other header warnings (a JFIF major version other than 1, an unknown Adobe
+// transform) are not checked.
+std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size)
+{
+  constexpr std::uint8_t StartOfScan = 0xDA;
+  std::size_t offset = 2;  // after SOI
+  while (true) {
+    if (offset >= size) {
+      return "the JPEG header ends before its scan begins";
+    }
+    if (data[offset] != 0xFF) {
+      return "the JPEG header has extraneous bytes at byte " + std::to_string(offset) +
+             " of its fragment, where a marker should begin";
+    }
+    while (offset < size && data[offset] == 0xFF) {
+      ++offset;  // a marker may be preceded by fill bytes 0xFF
+    }
+    if (offset + 3 > size) {
+      return "the JPEG header ends before its scan begins";
+    }
+    const std::uint8_t marker = data[offset];
+    const std::size_t length = (std::size_t{data[offset + 1]} << 8) | data[offset + 2];
+    if (length < 2 || length > size - offset - 1) {
+      char name[8];
+      std::snprintf(name, sizeof name, "FF%02X", marker);
+      return "the JPEG marker " + std::string(name) + " at byte " + std::to_string(offset - 1) +
+             " of its fragment declares " + std::to_string(length) + " bytes, but only " +
+             std::to_string(size - offset - 1) + " follow";
+    }
+    if (marker == StartOfScan) {
+      return {};
+    }
+    offset += 1 + length;
+  }
+}
+
 class ElementWalker {
  public:
   ElementWalker(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes)
@@ -304,11 +344,15 @@ class ElementWalker {
     if (!m_inFragments) {
       return value;
     }
-    if (m_jpeg2000 && length >= 2 && m_bytes[value] == 0xFF && m_bytes[value + 1] == 0x4F) {
-      const std::string problem = findJpeg2000HeaderProblem(m_bytes.data() + value, length);
-      if (!problem.empty()) {
-        fail(offset, problem);
-      }
+    const bool startsWith0xFF = length >= 2 && m_bytes[value] == 0xFF;
+    std::string problem;
+    if (m_jpeg2000 && startsWith0xFF && m_bytes[value + 1] == 0x4F) {  // SOC
+      problem = findJpeg2000HeaderProblem(m_bytes.data() + value, length);
+    } else if (m_jpeg && startsWith0xFF && m_bytes[value + 1] == 0xD8) {  // SOI
+      problem = findJpegHeaderProblem(m_bytes.data() + value, length);
+    }
+    if (!problem.empty()) {
+      fail(offset, problem);
     }
     return value + length;
   }
@@ -335,6 +379,9 @@ class ElementWalker {
     m_dataSet.explicitVr = uid != "1.2.840.10008.1.2";  // Implicit VR Little Endian
     m_dataSet.bigEndian = uid == "1.2.840.10008.1.2.2";  // Explicit VR Big Endian (retired)
     m_deflated = uid == "1.2.840.10008.1.2.1.99";        // Deflated Explicit VR Little Endian
+    // The JPEG syntaxes that GDCM decodes with libjpeg: baseline, extended and the two lossless.
+    m_jpeg = uid == "1.2.840.10008.1.2.4.50" || uid == "1.2.840.10008.1.2.4.51" ||
+             uid == "1.2.840.10008.1.2.4.57" || uid == "1.2.840.10008.1.2.4.70";
     // JPEG 2000 (lossless only, lossy, and the two Part 2 multi-component syntaxes).
     m_jpeg2000 = uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" ||
                  uid == "1.2.840.10008.1.2.4.92" || uid == "1.2.840.10008.1.2.4.93";
@@ -345,6 +392,7 @@ class ElementWalker {
   Encoding m_dataSet;
   bool m_preamble = false;
   bool m_deflated = false;
+  bool m_jpeg = false;
   bool m_jpeg2000 = false;
   bool m_inFragments = false;
 };

@@ -11,6 +11,7 @@
 
 #include <gdcmDataSet.h>
 #include <gdcmImageReader.h>
+#include <gdcmSequenceOfFragments.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
@@ -32,6 +33,14 @@ namespace {
 // Largest decoded pixel buffer (all frames, as GDCM returns them) accepted before decoding.
 // 4 GiB allows one frame of MaxImageDimension squared at 32 bits per sample.
 constexpr unsigned long long MaxDecodedBytes = 4ull << 30;
+
+// Compressed Pixel Data may decode to CompressedDecodeFloorBytes whatever its compressed size
+// (a 4096x5120 16-bit mammogram takes 40 MiB), and beyond that to at most MaxCompressionRatio
+// times its compressed bytes. DICOM RLE cannot exceed 64:1, because a 2-byte PackBits run gives
+// 128 bytes. Lossless codecs reach a few to one on radiographs (an estimate). So a valid file above
+// 64 MiB is rejected only when it is lossy beyond 256:1 or almost uniform.
+constexpr unsigned long long CompressedDecodeFloorBytes = 64ull << 20;
+constexpr unsigned long long MaxCompressionRatio = 256;
 
 // ---------------------------------------------------------------------------------------------
 // Header values. Only the tags named here are read, and none of them identifies the patient.
@@ -217,7 +226,7 @@ void checkPixelDataComplete(const std::filesystem::path& path, const std::vector
 // frame count, whatever the length of an uncompressed Pixel Data value. A few bytes declaring a
 // 30000x30000 image would make it allocate and clear gigabytes, so the value must contain every
 // declared sample before anything is decoded. Encapsulated data has no fixed ratio to its
-// decoded size; the 4 GiB limit of checkDeclaredSize bounds it.
+// decoded size; checkCompressedSize bounds it.
 void checkPixelDataLength(const std::filesystem::path& path, const gdcm::DataSet& dataSet,
                           const gdcm::Image& image, unsigned long long frameCount, unsigned bytesPerSample)
 {
@@ -236,6 +245,38 @@ void checkPixelDataLength(const std::filesystem::path& path, const gdcm::DataSet
                                    std::to_string(image.GetColumns()) + "x" + std::to_string(image.GetRows()) +
                                    " pixels need " + std::to_string(needed) +
                                    "; the file is damaged or its Rows, Columns or Number of Frames are wrong");
+  }
+}
+
+// GDCM allocates the declared decoded size of every frame before a codec reads any compressed
+// byte, and its codecs allocate that much again. A few hundred bytes of fragments declaring
+// 16384x16384 pixels would make it allocate gigabytes, so the declared size must be plausible for
+// the compressed bytes present: at most CompressedDecodeFloorBytes, or MaxCompressionRatio times
+// them. Each frame also needs at least one fragment.
+void checkCompressedSize(const std::filesystem::path& path, const gdcm::DataSet& dataSet, const gdcm::Image& image,
+                         unsigned long long frameCount, unsigned long long declaredBytes)
+{
+  if (!image.GetTransferSyntax().IsEncapsulated()) {
+    return;
+  }
+  const gdcm::SequenceOfFragments* fragments =
+      dataSet.FindDataElement(tags::PixelData) ? dataSet.GetDataElement(tags::PixelData).GetSequenceOfFragments()
+                                               : nullptr;
+  if (fragments == nullptr || fragments->GetNumberOfFragments() < frameCount) {
+    throw ImageLoadError(path, "the compressed Pixel Data has " +
+                                   std::to_string(fragments ? fragments->GetNumberOfFragments() : 0) +
+                                   " fragments for " + std::to_string(frameCount) +
+                                   " frames; the file is damaged or its Number of Frames is wrong");
+  }
+  const unsigned long long compressedBytes = fragments->ComputeByteLength();
+  if (declaredBytes > CompressedDecodeFloorBytes && declaredBytes / MaxCompressionRatio > compressedBytes) {
+    throw ImageLoadError(path, std::to_string(frameCount) + " frames of " + std::to_string(image.GetColumns()) + "x" +
+                                   std::to_string(image.GetRows()) + " pixels would decode to " +
+                                   std::to_string(declaredBytes >> 20) + " MiB from " +
+                                   std::to_string(compressedBytes) + " compressed bytes, beyond the " +
+                                   std::to_string(MaxCompressionRatio) + ":1 ratio accepted above " +
+                                   std::to_string(CompressedDecodeFloorBytes >> 20) +
+                                   " MiB; the file is damaged or its Rows, Columns or Number of Frames are wrong");
   }
 }
 
@@ -433,9 +474,10 @@ SampleLayout readLayout(const std::filesystem::path& path, const gdcm::Image& im
   return layout;
 }
 
-// Rejects sizes that cannot be a radiograph before GDCM allocates or decodes anything.
-void checkDeclaredSize(const std::filesystem::path& path, const gdcm::Image& image, const SampleLayout& layout,
-                       unsigned long long frameCount)
+// Rejects sizes that cannot be a radiograph before GDCM allocates or decodes anything, and
+// returns the decoded size of all frames in bytes.
+unsigned long long checkDeclaredSize(const std::filesystem::path& path, const gdcm::Image& image,
+                                     const SampleLayout& layout, unsigned long long frameCount)
 {
   checkDimensions(path, image.GetColumns(), image.GetRows());
   const unsigned long long bytes = static_cast<unsigned long long>(image.GetColumns()) * image.GetRows() *
@@ -446,6 +488,7 @@ void checkDeclaredSize(const std::filesystem::path& path, const gdcm::Image& ima
                                    std::to_string(image.GetColumns()) + "x" + std::to_string(image.GetRows()) +
                                    " pixels exceeds the 4 GiB decoding limit");
   }
+  return bytes;
 }
 
 bool isYbrPhotometric(const gdcm::PhotometricInterpretation& photometric)
@@ -642,7 +685,8 @@ Image loadDicomImage(const std::filesystem::path& path)
   const gdcm::DataSet& dataSet = reader.GetFile().GetDataSet();
   const SampleLayout layout = readLayout(path, source);
   const unsigned long long frameCount = frameCountOf(source);
-  checkDeclaredSize(path, source, layout, frameCount);
+  const unsigned long long declaredBytes = checkDeclaredSize(path, source, layout, frameCount);
+  checkCompressedSize(path, dataSet, source, frameCount, declaredBytes);
   checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
   checkPixelDataLength(path, dataSet, source, frameCount, static_cast<unsigned>(layout.bitsAllocated / 8));
   checkPixelDataComplete(path, file, dataSet, source.GetTransferSyntax());

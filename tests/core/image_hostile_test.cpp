@@ -352,7 +352,7 @@ TEST(HostileDicom, DataSetUnknownVrUsesLongLength)
 }
 
 // GDCM reads an element whose VR bytes are not printable as implicit VR, so its 32-bit length
-// starts right after the tag; here that length is 2 GiB.
+// starts right after the tag. Here that length is 2 GiB.
 TEST(HostileDicom, DataSetElementWithoutVrUsesImplicitLength)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-no-vr");
@@ -365,22 +365,27 @@ TEST(HostileDicom, DataSetElementWithoutVrUsesImplicitLength)
   expectRejectedWithoutAllocating(path, "element (0028,0010) declares 2146435072 bytes");
 }
 
-std::filesystem::path writeSmallJpeg2000(const std::filesystem::path& dir)
+std::filesystem::path writeSmallCompressed(const std::filesystem::path& dir, gdcm::TransferSyntax::TSType syntax)
 {
   gdcm::ImageReader reader;
   reader.SetFileName(writeSmallDicom(dir).c_str());
   EXPECT_TRUE(reader.Read());
   gdcm::ImageChangeTransferSyntax change;
-  change.SetTransferSyntax(gdcm::TransferSyntax::JPEG2000Lossless);
+  change.SetTransferSyntax(syntax);
   change.SetInput(reader.GetImage());
   EXPECT_TRUE(change.Change());
   gdcm::ImageWriter writer;
   writer.SetFile(reader.GetFile());
   writer.SetImage(change.GetOutput());
-  const auto path = dir / "phantom-j2k.dcm";
+  const auto path = dir / "phantom-compressed.dcm";
   writer.SetFileName(path.c_str());
   EXPECT_TRUE(writer.Write());
   return path;
+}
+
+std::filesystem::path writeSmallJpeg2000(const std::filesystem::path& dir)
+{
+  return writeSmallCompressed(dir, gdcm::TransferSyntax::JPEG2000Lossless);
 }
 
 TEST(HostileDicom, Jpeg2000LoadsBeforeEdits)
@@ -404,6 +409,53 @@ TEST(HostileDicom, Jpeg2000MarkerPastFragmentRejected)
   const auto path = dir / "j2k-marker.dcm";
   writeBytes(path, bytes);
   expectRejectedWithoutAllocating(path, "JPEG 2000 marker FF52");
+}
+
+// GDCM allocates the decoded size of every frame before its codec reads a byte: 512 MiB here,
+// from about 1 KB of JPEG 2000 data.
+TEST(HostileDicom, CompressedHugeSizeRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-j2k-huge");
+  const auto path = editDicom(writeSmallJpeg2000(dir), dir / "j2k-huge.dcm", [](gdcm::DataSet& dataSet) {
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0010>{16384}.GetAsDataElement());  // Rows
+    dataSet.Replace(gdcm::Attribute<0x0028, 0x0011>{16384}.GetAsDataElement());  // Columns
+  });
+  expectRejectedWithoutAllocating(path, "would decode to 512 MiB");
+}
+
+TEST(HostileDicom, CompressedFramesWithoutFragments)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-j2k-floor");
+  const auto path = editDicom(writeSmallJpeg2000(dir), dir / "j2k-floor.dcm", [](gdcm::DataSet& dataSet) {
+    gdcm::Attribute<0x0028, 0x0008> frames;  // 64 frames, but the file has one fragment
+    frames.SetValue(64);
+    dataSet.Replace(frames.GetAsDataElement());
+  });
+  expectRejectedWithoutAllocating(path, "1 fragments for 64 frames");
+}
+
+TEST(HostileDicom, JpegLosslessLoadsBeforeEdits)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-jpeg-valid");
+  const Image image = loadImage(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  EXPECT_EQ(image.width, 64);
+  EXPECT_EQ(image.height, 96);
+}
+
+// fuzz_dicom_loader found this: libjpeg warns about a byte between two marker segments, and GDCM
+// 3.0 aborts on an assertion for that warning while reading the header.
+TEST(HostileDicom, JpegExtraneousHeaderByteRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-jpeg-extraneous");
+  std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const std::size_t huffmanTable = bytes.find(std::string("\xFF\xC4", 2));  // DHT after SOF3
+  ASSERT_NE(huffmanTable, std::string::npos);
+  // "00 FF C4" becomes "FF 00 C4": the last SOF3 byte changes, then 00 C4 is not a marker.
+  bytes[huffmanTable - 1] = '\xFF';
+  bytes[huffmanTable] = '\x00';
+  const auto path = dir / "jpeg-extraneous.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "extraneous bytes");
 }
 
 TEST(HostileDicom, EveryTruncationRejected)
