@@ -140,9 +140,39 @@ std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size)
   }
 }
 
+// Image attributes that GDCM 3.0.21 reads through gdcm::Attribute while ImageReader::Read runs
+// (ImageHelper), with the VR that DICOM defines for each. gdcm::Attribute asserts that an
+// explicit VR is compatible with that one, so another known VR aborts the process.
+struct ExpectedVr {
+  std::uint16_t group;
+  std::uint16_t element;
+  std::string_view vr;
+};
+constexpr ExpectedVr ImageAttributeVrs[] = {
+    {0x0018, 0x1164, "DS"}, {0x0028, 0x0002, "US"}, {0x0028, 0x0004, "CS"}, {0x0028, 0x0006, "US"},
+    {0x0028, 0x0008, "IS"}, {0x0028, 0x0010, "US"}, {0x0028, 0x0011, "US"}, {0x0028, 0x0030, "DS"},
+    {0x0028, 0x0100, "US"}, {0x0028, 0x0101, "US"}, {0x0028, 0x0102, "US"}, {0x0028, 0x0103, "US"},
+    {0x0028, 0x1052, "DS"}, {0x0028, 0x1053, "DS"},
+};
+
+// Returns the VR DICOM defines for an image attribute whose explicit VR GDCM would reject, or an
+// empty view. UN, and unknown VRs that GDCM reads as UN, are accepted as GDCM accepts them.
+std::string_view mismatchedImageVr(std::uint16_t group, std::uint16_t element, std::string_view vr)
+{
+  if (vr == "UN" || !isKnownVr(vr)) {
+    return {};
+  }
+  for (const ExpectedVr& expected : ImageAttributeVrs) {
+    if (expected.group == group && expected.element == element && expected.vr != vr) {
+      return expected.vr;
+    }
+  }
+  return {};
+}
+
 class ElementWalker {
  public:
-  ElementWalker(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes)
+  ElementWalker(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
       : m_path(path), m_bytes(bytes)
   {
   }
@@ -287,6 +317,11 @@ class ElementWalker {
       length = read32(offset + 4, encoding.bigEndian);
     } else if (encoding.explicitVr) {
       const std::string_view vr = vrAt(offset);
+      const std::string_view expected = mismatchedImageVr(group, element, vr);
+      if (!expected.empty()) {
+        fail(offset, "element " + tagName(group, element) + " has VR " + std::string(vr) + ", but DICOM defines " +
+                         std::string(expected) + " for it");
+      }
       if (hasLongLength(vr)) {
         require(offset, 12, "the header of element " + tagName(group, element) + " ends early");
         length = read32(offset + 8, encoding.bigEndian);
@@ -388,7 +423,7 @@ class ElementWalker {
   }
 
   const std::filesystem::path& m_path;
-  const std::vector<std::uint8_t>& m_bytes;
+  std::span<const std::uint8_t> m_bytes;
   Encoding m_dataSet;
   bool m_preamble = false;
   bool m_deflated = false;
@@ -399,7 +434,7 @@ class ElementWalker {
 
 }  // namespace
 
-void checkDicomElementLengths(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes)
+void checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
 {
   ElementWalker(path, bytes).walk();
 }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 namespace spinemark::core::detail {
@@ -21,7 +22,7 @@ Image loadJpegImage(const std::filesystem::path& path);
 // Throws ImageLoadError when a data element or item of a DICOM file declares a value length
 // beyond the end of the file, or the file ends inside an element header. Runs before GDCM reads
 // the file, because GDCM allocates each declared length first.
-void checkDicomElementLengths(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);
+void checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 
 // Reads the whole file into memory. Throws ImageLoadError when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path);

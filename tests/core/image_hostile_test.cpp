@@ -458,6 +458,20 @@ TEST(HostileDicom, JpegExtraneousHeaderByteRejected)
   expectRejectedWithoutAllocating(path, "extraneous bytes");
 }
 
+// fuzz_dicom_loader found this: GDCM 3.0 aborts on an assertion in gdcm::Attribute while reading
+// Rows when its explicit VR is not compatible with US.
+TEST(HostileDicom, RowsWithWrongVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-rows-vr");
+  std::string bytes = readBytes(writeSmallDicom(dir));
+  const std::size_t rows = bytes.find(std::string("\x28\x00\x10\x00US\x02\x00", 8));
+  ASSERT_NE(rows, std::string::npos);
+  bytes[rows + 4] = 'D';
+  const auto path = dir / "rows-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0028,0010) has VR DS, but DICOM defines US");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
