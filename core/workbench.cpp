@@ -486,9 +486,15 @@ void Workbench::lockOpenImage()
   m_lockHolder = attempt.holder;
   m_lockStale = attempt.stale;
   if (m_lockStale) {
+    std::error_code error;
+    const auto journalSize = std::filesystem::file_size(recoveryJournalPath(path), error);
+    const bool unsavedEdits = !error && journalSize > 0;
     report(MessageSeverity::Warning, name + " is locked by " + m_lockHolder->describe() +
                                          ", but that lock looks stale (process gone or not refreshed). It "
-                                         "opens read-only; take the lock over to edit it.");
+                                         "opens read-only; take the lock over to edit it." +
+                                         (unsavedEdits ? " Its recovery journal contains edits that were not "
+                                                         "saved; taking over the lock restores them."
+                                                       : ""));
   } else {
     report(MessageSeverity::Warning, name + " is being edited by " + m_lockHolder->describe() +
                                          ". It opens read-only; reopen it once they are done.");

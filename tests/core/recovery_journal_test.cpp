@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace spinemark::core {
@@ -392,6 +393,37 @@ TEST_F(RecoveryJournalTest, LockedImageNeitherWritesNorApplies)
   workbench.reset();
   EXPECT_EQ(readBytes(journalPath()), crash.journal);
   EXPECT_EQ(readBytes(annotationPath()), *crash.annotation);
+}
+
+TEST_F(RecoveryJournalTest, StaleLockTakeoverRestoresJournal)
+{
+  const CrashState crash = crashAfterUnsavedEdit();
+  restore(crash);
+  // The crashed instance left its lock, naming a process of this host that is gone.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::_exit(0);
+  }
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  LockHolder crashed = currentProcessHolder("reader1");
+  crashed.pid = static_cast<long>(child);
+  std::optional<ImageLock> lock;
+  ASSERT_TRUE(ImageLock::acquire(annotationPath(), crashed, lock).acquired);
+
+  auto workbench = open();
+  ASSERT_TRUE(workbench->imageReadOnly());
+  ASSERT_TRUE(workbench->lockIsStale());
+  std::string messages = joined(workbench->takeMessages());
+  EXPECT_NE(messages.find("taking over the lock restores them"), std::string::npos) << messages;
+  EXPECT_EQ(workbench->session().annotation().vertebrae.at(Level::L5).placedCount(), 1);
+  EXPECT_EQ(readBytes(journalPath()), crash.journal);
+
+  ASSERT_TRUE(workbench->takeOverLock());
+  messages = joined(workbench->takeMessages());
+  EXPECT_NE(messages.find("Restored 1 unsaved edit of a.png"), std::string::npos) << messages;
+  EXPECT_EQ(workbench->session().annotation().vertebrae.at(Level::L5).placedCount(), 2);
+  EXPECT_TRUE(workbench->hasUnsavedChanges());
 }
 
 }  // namespace
