@@ -4,9 +4,8 @@
 //
 //   journal_bench [EDITS] [FOLDER]   default 300 edits in the system temporary folder; each edit
 //                                    places one landmark, up to 17 complete vertebrae
-#include "core/annotation_json.h"
-#include "core/annotation_session.h"
-#include "core/recovery_journal.h"
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,8 +14,9 @@
 #include <filesystem>
 #include <vector>
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "core/annotation_json.h"
+#include "core/annotation_session.h"
+#include "core/recovery_journal.h"
 
 namespace {
 
@@ -43,8 +43,8 @@ void printSummary(const char* label, std::vector<double> values)
   const auto quantile = [&values](double fraction) {
     return values[static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1) + 0.5)];
   };
-  std::printf("%-36s median %8.1f us, p99 %8.1f us, max %8.1f us (n=%zu)\n", label, quantile(0.5), quantile(0.99),
-              values.back(), values.size());
+  std::printf("%-36s median %8.1f us, p99 %8.1f us, max %8.1f us (n=%zu)\n", label, quantile(0.5),
+              quantile(0.99), values.back(), values.size());
 }
 
 // Places edits landmarks from L5 upwards, journaling each one, and fsyncs after each when asked.
@@ -81,7 +81,8 @@ Costs measure(const std::filesystem::path& annotationPath, int edits, bool withF
 int main(int argc, char** argv)
 {
   const int edits = argc > 1 ? std::max(10, std::atoi(argv[1])) : 300;
-  const std::filesystem::path parent = argc > 2 ? std::filesystem::path(argv[2]) : std::filesystem::temp_directory_path();
+  const std::filesystem::path parent =
+      argc > 2 ? std::filesystem::path(argv[2]) : std::filesystem::temp_directory_path();
   const auto folder = parent / ("spinemark-journal-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);
 

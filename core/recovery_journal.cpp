@@ -1,9 +1,8 @@
 #include "core/recovery_journal.h"
 
-#include "core/annotation.h"
-#include "core/file_hash.h"
-
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,8 +12,8 @@
 #include <iterator>
 #include <utility>
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "core/annotation.h"
+#include "core/file_hash.h"
 
 namespace spinemark::core {
 namespace {
@@ -127,7 +126,8 @@ std::string parsePayload(std::string_view payload, JournalRecord& record)
     header.remove_prefix(lineEnd + 1);
     const auto space = line.find(' ');
     const std::string_view key = line.substr(0, space);
-    const std::string_view value = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    const std::string_view value =
+        space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
     if (auto problem = parseField(key, value, record); !problem.empty()) {
       return problem;
     }
@@ -146,7 +146,8 @@ std::size_t readRecord(std::string_view bytes, std::size_t offset, JournalRecord
   const std::string_view rest = bytes.substr(offset);
   const std::string at = " at byte " + std::to_string(offset);
   if (rest.size() < HeaderBytes) {
-    if (rest.substr(0, std::min(rest.size(), RecordMagic.size())) != RecordMagic.substr(0, std::min(rest.size(), RecordMagic.size()))) {
+    if (rest.substr(0, std::min(rest.size(), RecordMagic.size())) !=
+        RecordMagic.substr(0, std::min(rest.size(), RecordMagic.size()))) {
       damage = "no record starts" + at;
     }
     return 0;
@@ -268,7 +269,9 @@ RecoveryDecision decideRecovery(const JournalRecord& newest, const std::string& 
 }
 
 RecoveryJournal::RecoveryJournal(const std::filesystem::path& annotationPath, std::string diskVersion)
-    : m_annotationPath(annotationPath), m_path(recoveryJournalPath(annotationPath)), m_diskVersions{std::move(diskVersion)}
+    : m_annotationPath(annotationPath),
+      m_path(recoveryJournalPath(annotationPath)),
+      m_diskVersions{std::move(diskVersion)}
 {
 }
 
@@ -312,7 +315,8 @@ std::optional<std::string> RecoveryJournal::recordEdit(unsigned long revision, c
 {
   ++m_unsavedEdits;
   m_editSinceSubmission = true;
-  return append({JournalRecord::Kind::Edit, revision, m_unsavedEdits, {}, user, {}, std::move(annotationJson)});
+  return append(
+      {JournalRecord::Kind::Edit, revision, m_unsavedEdits, {}, user, {}, std::move(annotationJson)});
 }
 
 std::optional<std::string> RecoveryJournal::recordSubmission(unsigned long revision, const std::string& user,

@@ -29,9 +29,9 @@ inline constexpr std::string_view NoAnnotationFile = "none";
 struct JournalRecord {
   enum class Kind { Edit, Submission };
   Kind kind = Kind::Edit;
-  unsigned long revision = 0;       // AnnotationSession::revision() of the snapshot
-  unsigned long unsavedEdits = 0;   // edits since the annotation file last held the session's content
-  std::string time;                 // UTC, ISO 8601 with Z
+  unsigned long revision = 0;      // AnnotationSession::revision() of the snapshot
+  unsigned long unsavedEdits = 0;  // edits since the annotation file last held the session's content
+  std::string time;                // UTC, ISO 8601 with Z
   std::string user;
   std::vector<std::string> diskVersions;  // SHA-256 (hex) of the file contents it may be applied over
   std::string annotationJson;             // the whole annotation, as core::toJson writes it
@@ -85,7 +85,8 @@ class RecoveryJournal {
   const std::filesystem::path& annotationPath() const { return m_annotationPath; }
 
   // Appends an edit's snapshot.
-  std::optional<std::string> recordEdit(unsigned long revision, const std::string& user, std::string annotationJson);
+  std::optional<std::string> recordEdit(unsigned long revision, const std::string& user,
+                                        std::string annotationJson);
   // Records content handed to autosave, before the worker may write it. Appends a record when the
   // content differs from the newest record, so the journal's newest record is never older than
   // what the file may hold.
@@ -117,7 +118,7 @@ class RecoveryJournal {
   std::filesystem::path m_annotationPath;
   std::filesystem::path m_path;
   int m_descriptor = -1;
-  std::size_t m_size = 0;          // bytes of valid records in the file
+  std::size_t m_size = 0;  // bytes of valid records in the file
   unsigned long m_recordCount = 0;
   unsigned long m_unsavedEdits = 0;
   std::vector<std::string> m_diskVersions;  // what the annotation file may hold now

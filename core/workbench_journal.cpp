@@ -1,14 +1,13 @@
 // The workbench's use of the recovery journal (core/recovery_journal.h): opening and applying it
 // when an image becomes editable, a record at every edit and submission, and clearing it once
 // autosave has written everything it holds. All of it runs on the UI thread.
-#include "core/workbench.h"
-
-#include "core/annotation_json.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "core/annotation_json.h"
+#include "core/workbench.h"
 
 namespace spinemark::core {
 
@@ -23,8 +22,9 @@ void Workbench::openJournal()
   settleJournals();
   // Reopened before its last save was written: the session shows that save, which the journal
   // already contains, so there is nothing to recover.
-  const auto closing = std::find_if(m_closingJournals.begin(), m_closingJournals.end(),
-                                    [&](const RecoveryJournal& journal) { return journal.annotationPath() == path; });
+  const auto closing =
+      std::find_if(m_closingJournals.begin(), m_closingJournals.end(),
+                   [&](const RecoveryJournal& journal) { return journal.annotationPath() == path; });
   if (closing != m_closingJournals.end()) {
     m_journal.emplace(std::move(*closing));
     m_closingJournals.erase(closing);
@@ -44,7 +44,8 @@ void Workbench::recoverFromJournal(const std::string& diskVersion)
     const auto copy = m_journal->keepAside("damaged");
     if (copy.empty()) {
       // Appending would replace the file, so this image gets no journal until it is moved away.
-      report(MessageSeverity::Error, "The recovery journal " + journalName + " is damaged (" + contents.damage +
+      report(MessageSeverity::Error, "The recovery journal " + journalName + " is damaged (" +
+                                         contents.damage +
                                          ") and could not be moved aside. Move it away yourself; until then, "
                                          "edits of this image are only autosaved.");
       m_journal.reset();
@@ -74,10 +75,12 @@ void Workbench::recoverFromJournal(const std::string& diskVersion)
     case RecoveryDecision::FileChanged: {
       const auto copy = keptAside ? std::filesystem::path() : m_journal->keepAside("unapplied");
       report(MessageSeverity::Warning,
-             "The recovery journal " + journalName + " was not applied: " + currentAnnotationPath().filename().string() +
+             "The recovery journal " + journalName +
+                 " was not applied: " + currentAnnotationPath().filename().string() +
                  " was saved after its last edit (" + newest.time + " by " + newest.user + ")" +
-                 (copy.empty() ? "." : ". It was kept as " + copy.filename().string() +
-                                           "; its last record contains that annotation as JSON."));
+                 (copy.empty() ? "."
+                               : ". It was kept as " + copy.filename().string() +
+                                     "; its last record contains that annotation as JSON."));
       if (copy.empty() && !keptAside) {
         m_journal.reset();  // could not be moved aside, so it must not be appended to (and replaced)
       }
@@ -96,8 +99,9 @@ void Workbench::applyJournalRecord(const JournalRecord& newest, bool keptAside)
     restored = parseAnnotation(newest.annotationJson, m_journal->path());
   } catch (const AnnotationFormatError& problem) {
     const auto copy = keptAside ? std::filesystem::path() : m_journal->keepAside("damaged");
-    report(MessageSeverity::Warning, std::string(problem.what()) + ". The recovery journal was not applied" +
-                                         (copy.empty() ? "." : " and was kept as " + copy.filename().string() + "."));
+    report(MessageSeverity::Warning,
+           std::string(problem.what()) + ". The recovery journal was not applied" +
+               (copy.empty() ? "." : " and was kept as " + copy.filename().string() + "."));
     if (copy.empty() && !keptAside) {
       m_journal.reset();
     }
@@ -114,9 +118,10 @@ void Workbench::applyJournalRecord(const JournalRecord& newest, bool keptAside)
 
   const unsigned long edits = std::max(newest.unsavedEdits, 1UL);
   const auto& name = m_workspace.images[static_cast<std::size_t>(m_currentIndex)].relativePath;
-  report(MessageSeverity::Info, "Restored " + std::to_string(edits) + (edits == 1 ? " unsaved edit" : " unsaved edits") +
-                                    " of " + name + " from the recovery journal (last change " + newest.time +
-                                    " by " + newest.user + "); autosave writes them now.");
+  report(MessageSeverity::Info, "Restored " + std::to_string(edits) +
+                                    (edits == 1 ? " unsaved edit" : " unsaved edits") + " of " + name +
+                                    " from the recovery journal (last change " + newest.time + " by " +
+                                    newest.user + "); autosave writes them now.");
 }
 
 void Workbench::journalEdit()

@@ -4,19 +4,18 @@
 // workbench close, and then putting both copies back.
 #include "core/recovery_journal.h"
 
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+
 #include "core/annotation_json.h"
 #include "core/file_hash.h"
 #include "core/phantom.h"
 #include "core/workbench.h"
 #include "support/test_data.h"
-
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <iterator>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace spinemark::core {
 namespace {
@@ -152,8 +151,10 @@ TEST_F(RecoveryJournalTest, MissingJournalHasNoRecords)
 TEST_F(RecoveryJournalTest, TornLastRecordIgnored)
 {
   std::filesystem::create_directories(annotationPath().parent_path());
-  const std::string first = encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {"none"}, "{\"a\": 1}"});
-  const std::string second = encodeJournalRecord({JournalRecord::Kind::Edit, 2, 2, "t", "u", {"none"}, "{\"b\": 2}"});
+  const std::string first =
+      encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {"none"}, "{\"a\": 1}"});
+  const std::string second =
+      encodeJournalRecord({JournalRecord::Kind::Edit, 2, 2, "t", "u", {"none"}, "{\"b\": 2}"});
   // Every cut inside the second record, header included.
   for (std::size_t kept = 1; kept < second.size(); ++kept) {
     writeBytes(journalPath(), first + second.substr(0, kept));
@@ -175,8 +176,10 @@ TEST_F(RecoveryJournalTest, TornLastRecordIgnored)
 TEST_F(RecoveryJournalTest, DamagedRecordReported)
 {
   std::filesystem::create_directories(annotationPath().parent_path());
-  const std::string first = encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {"none"}, "{\"a\": 1}"});
-  const std::string second = encodeJournalRecord({JournalRecord::Kind::Edit, 2, 2, "t", "u", {"none"}, "{\"b\": 2}"});
+  const std::string first =
+      encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {"none"}, "{\"a\": 1}"});
+  const std::string second =
+      encodeJournalRecord({JournalRecord::Kind::Edit, 2, 2, "t", "u", {"none"}, "{\"b\": 2}"});
 
   std::string flipped = first + second;
   flipped[first.size() - 3] ^= 0x01;  // inside the first record's annotation
@@ -188,11 +191,13 @@ TEST_F(RecoveryJournalTest, DamagedRecordReported)
 
   writeBytes(journalPath(), first + "not a record, but more than one header long: " + std::string(80, 'x'));
   contents = readRecoveryJournal(journalPath());
-  EXPECT_NE(contents.damage.find("no record starts at byte " + std::to_string(first.size())), std::string::npos)
+  EXPECT_NE(contents.damage.find("no record starts at byte " + std::to_string(first.size())),
+            std::string::npos)
       << contents.damage;
   ASSERT_EQ(contents.records.size(), 1u);
 
-  const std::string noDiskVersion = encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {}, "{}"});
+  const std::string noDiskVersion =
+      encodeJournalRecord({JournalRecord::Kind::Edit, 1, 1, "t", "u", {}, "{}"});
   writeBytes(journalPath(), noDiskVersion + first);
   contents = readRecoveryJournal(journalPath());
   EXPECT_NE(contents.damage.find("is invalid"), std::string::npos) << contents.damage;
@@ -238,7 +243,8 @@ TEST_F(RecoveryJournalTest, LargeJournalCompacted)
   RecoveryJournal journal(annotationPath(), std::string(NoAnnotationFile));
   const std::string filler(100 * 1024, 'x');
   for (unsigned long edit = 1; edit <= 100; ++edit) {
-    EXPECT_FALSE(journal.recordEdit(edit, "reader1", "{\"edit\": " + std::to_string(edit) + ", \"" + filler + "\": 0}"));
+    EXPECT_FALSE(journal.recordEdit(edit, "reader1",
+                                    "{\"edit\": " + std::to_string(edit) + ", \"" + filler + "\": 0}"));
   }
   EXPECT_LE(std::filesystem::file_size(journalPath()), RecoveryJournal::CompactAfterBytes);
   const auto contents = readRecoveryJournal(journalPath());
@@ -358,13 +364,15 @@ TEST_F(RecoveryJournalTest, DamagedJournalKeptAside)
 {
   const CrashState crash = crashAfterUnsavedEdit();
   CrashState damaged = crash;
-  damaged.journal = "garbage that is no journal record at all, longer than one record header, "
-                    "so it is not taken for a record cut short";
+  damaged.journal =
+      "garbage that is no journal record at all, longer than one record header, "
+      "so it is not taken for a record cut short";
   restore(damaged);
 
   auto workbench = open();
   const std::string messages = joined(workbench->takeMessages());
-  EXPECT_NE(messages.find("The recovery journal " + journalPath().string() + " is damaged"), std::string::npos)
+  EXPECT_NE(messages.find("The recovery journal " + journalPath().string() + " is damaged"),
+            std::string::npos)
       << messages;
   EXPECT_EQ(workbench->session().annotation().vertebrae.at(Level::L5).placedCount(), 1);
   const auto kept = filesNamed(".a.png.json.journal.damaged-");

@@ -1,14 +1,13 @@
 // Kills spinemark_autosave_stress with SIGKILL right after an edit, long before its autosave delay
 // of one hour, and checks that the next run restores that edit from the recovery journal.
-#include "reliability/child_process.h"
-#include "reliability/stress_edits.h"
-
-#include "core/annotation_json.h"
-#include "core/recovery_journal.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
+
+#include "core/annotation_json.h"
+#include "core/recovery_journal.h"
+#include "reliability/child_process.h"
+#include "reliability/stress_edits.h"
 
 namespace spinemark::testing {
 namespace {
@@ -57,7 +56,8 @@ TEST(RecoveryJournalKillTest, EditBeforeAutosaveSurvivesSigkill)
     ChildProcess child({SPINEMARK_STRESS_HELPER, "edit-unsaved", workspace.string()});
     ASSERT_TRUE(child.started());
     const long start = readNumber(child, "start %ld");
-    ASSERT_EQ(start, previousEdit) << "round " << round << ": the edit killed in the previous round was not restored";
+    ASSERT_EQ(start, previousEdit) << "round " << round
+                                   << ": the edit killed in the previous round was not restored";
     const long edit = readNumber(child, "edit %ld");
     ASSERT_EQ(edit, start + 1) << "round " << round;
     child.kill();
@@ -73,7 +73,7 @@ TEST(RecoveryJournalKillTest, EditBeforeAutosaveSurvivesSigkill)
   ASSERT_TRUE(saver.started());
   EXPECT_EQ(readNumber(saver, "start %ld"), previousEdit);
   EXPECT_FALSE(saver.readLine(Clock::now() + std::chrono::seconds(30)));  // end of output: it exited
-  saver.kill();  // reaps it
+  saver.kill();                                                           // reaps it
   EXPECT_EQ(editOnDisk(annotationPath), previousEdit);
   EXPECT_FALSE(std::filesystem::exists(core::recoveryJournalPath(annotationPath)));
   std::printf("[ figures  ] %d runs killed with SIGKILL right after an edit, each edit restored\n", Rounds);
