@@ -3,6 +3,7 @@
 #include "app/application.h"
 #include "app/commands.h"
 #include "app/logging.h"
+#include "core/allocator_policy.h"
 #include "core/levels.h"
 #include "core/workspace.h"
 
@@ -64,6 +65,8 @@ int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
 
 int main(int argc, char** argv)
 {
+  // Before any decoder thread starts: image buffers get their own mappings (docs/architecture.md).
+  core::applyAllocatorPolicy();
   CLI::App cli{"spinemark " SPINEMARK_VERSION ": landmark annotation of spine X-rays"};
   cli.set_version_flag("--version", SPINEMARK_VERSION);
   cli.require_subcommand(0, 1);
