@@ -15,15 +15,21 @@
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <mutex>
 #include <limits>
+#include <span>
 #include <string_view>
 
 namespace spinemark::core::detail {
@@ -170,56 +176,6 @@ std::optional<Window> readHeaderWindow(const gdcm::DataSet& dataSet)
     return std::nullopt;
   }
   return Window{centers.front(), widths.front()};
-}
-
-std::uint32_t readLength(const char* bytes, bool bigEndian)
-{
-  const auto* b = reinterpret_cast<const unsigned char*>(bytes);
-  if (bigEndian) {
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-  }
-  return (std::uint32_t{b[3]} << 24) | (std::uint32_t{b[2]} << 16) | (std::uint32_t{b[1]} << 8) | b[0];
-}
-
-// Offset just past the uncompressed Pixel Data element whose value length is valueLength, or
-// nullopt when its header is not found in the bytes.
-std::optional<std::uint64_t> pixelDataEnd(const std::vector<std::uint8_t>& file, std::uint32_t valueLength,
-                                          bool bigEndian, bool explicitVr)
-{
-  const std::string tagBytes = bigEndian ? std::string("\x7F\xE0\x00\x10", 4) : std::string("\xE0\x7F\x10\x00", 4);
-  // Explicit VR OB/OW: tag, VR, 2 reserved bytes, 4-byte length. Implicit VR: tag, 4-byte length.
-  const std::size_t lengthOffset = explicitVr ? 8 : 4;
-  const char* begin = reinterpret_cast<const char*>(file.data());
-  const char* end = begin + file.size();
-  const std::boyer_moore_horspool_searcher searcher(tagBytes.begin(), tagBytes.end());
-  for (const char* at = std::search(begin, end, searcher); at != end; at = std::search(at + 1, end, searcher)) {
-    if (static_cast<std::size_t>(end - at) >= lengthOffset + 4 &&
-        readLength(at + lengthOffset, bigEndian) == valueLength) {
-      return static_cast<std::uint64_t>(at - begin) + lengthOffset + 4 + valueLength;
-    }
-  }
-  return std::nullopt;
-}
-
-// GDCM pads a truncated uncompressed Pixel Data element with zeros instead of failing, so the
-// file itself must show that the whole value is present. Encapsulated data fails in the codec.
-void checkPixelDataComplete(const std::filesystem::path& path, const std::vector<std::uint8_t>& file,
-                            const gdcm::DataSet& dataSet, const gdcm::TransferSyntax& syntax)
-{
-  if (syntax.IsEncapsulated() || !dataSet.FindDataElement(tags::PixelData)) {
-    return;
-  }
-  const gdcm::VL valueLength = dataSet.GetDataElement(tags::PixelData).GetVL();
-  if (valueLength.IsUndefined()) {
-    return;
-  }
-  const bool bigEndian = syntax.GetSwapCode() == gdcm::SwapCode::BigEndian;
-  const std::optional<std::uint64_t> end =
-      pixelDataEnd(file, static_cast<std::uint32_t>(valueLength), bigEndian, syntax.IsExplicit());
-  if (end && *end > file.size()) {
-    throw ImageLoadError(path, "the Pixel Data is truncated: the file ends " + std::to_string(*end - file.size()) +
-                                   " bytes before the end of the declared pixel values");
-  }
 }
 
 // GDCM sizes its output buffer from Rows, Columns, Samples per Pixel, Bits Allocated and the
@@ -511,13 +467,18 @@ void checkPhotometric(const std::filesystem::path& path, const gdcm::Photometric
                                  " samples per pixel is not supported; convert the file to MONOCHROME2 or RGB");
 }
 
+[[noreturn]] void throwDecodeFailure(const std::filesystem::path& path, const std::string& encoding)
+{
+  throw ImageLoadError(path, "GDCM could not decode the pixel data (" + encoding +
+                                 "); the file may be truncated or use an unsupported codec variant");
+}
+
 std::vector<char> decodePixelData(const std::filesystem::path& path, const gdcm::Image& image,
                                   const std::string& encoding)
 {
   std::vector<char> buffer(image.GetBufferLength());
   if (buffer.empty() || !image.GetBuffer(buffer.data())) {
-    throw ImageLoadError(path, "GDCM could not decode the pixel data (" + encoding +
-                                   "); the file may be truncated or use an unsupported codec variant");
+    throwDecodeFailure(path, encoding);
   }
   return buffer;
 }
@@ -548,35 +509,72 @@ RawFrame readFirstFrame(const std::vector<char>& buffer, const gdcm::Image& imag
   return frame;
 }
 
-// Copies the first frame of unsigned single-sample 16-bit pixel data straight into the image,
-// keeping the Bits Stored low bits. This is the layout of nearly every radiograph, and it skips the
-// 64-bit intermediate frame of readFirstFrame (8 bytes per pixel, 60 MB for 3000x2500). With it,
-// loading took 2.4 times the instructions of GDCM's decode alone (callgrind, 3000x2500 explicit VR
-// little endian); without it, 1.3 times. The result equals readFirstFrame + mapRescaled.
-void readUnsigned16(Image& image, const std::vector<char>& buffer, const gdcm::Image& source, int bitsStored,
-                    double slope, double intercept)
-{
-  const std::size_t pixelCount = static_cast<std::size_t>(source.GetColumns()) * source.GetRows();
-  const auto mask = static_cast<std::uint16_t>(bitsStored >= 16 ? 0xFFFFu : (1u << bitsStored) - 1u);
-  image.pixels.resize(pixelCount);
-  const char* words = buffer.data();
-  std::uint16_t* pixels = image.pixels.data();
-  // One pass that also finds the sample range; plain min/max lets the compiler vectorise it.
+struct SampleRange {
   std::uint16_t low = 0xFFFF;
   std::uint16_t high = 0;
-  for (std::size_t i = 0; i < pixelCount; ++i) {
-    std::uint16_t word;
-    std::memcpy(&word, words + i * sizeof word, sizeof word);
-    const auto sample = static_cast<std::uint16_t>(word & mask);
-    pixels[i] = sample;
-    low = std::min(low, sample);
-    high = std::max(high, sample);
+};
+
+// Keeps the low Bits Stored bits of each sample in place and returns the range of the results.
+// Blocks of Lanes samples with a minimum and maximum per lane let GCC use SIMD instructions at
+// -O2, where a plain loop stayed scalar: 75 M instructions for 3000x2500 pixels (callgrind).
+SampleRange maskSamples(std::uint16_t* samples, std::size_t count, std::uint16_t mask)
+{
+  constexpr std::size_t Lanes = 32;
+  std::array<std::uint16_t, Lanes> low;
+  std::array<std::uint16_t, Lanes> high;
+  low.fill(0xFFFF);
+  high.fill(0);
+  std::size_t i = 0;
+  for (; i + Lanes <= count; i += Lanes) {
+    for (std::size_t lane = 0; lane < Lanes; ++lane) {
+      const auto sample = static_cast<std::uint16_t>(samples[i + lane] & mask);
+      samples[i + lane] = sample;
+      low[lane] = std::min(low[lane], sample);
+      high[lane] = std::max(high[lane], sample);
+    }
   }
+  SampleRange range;
+  range.low = *std::min_element(low.begin(), low.end());
+  range.high = *std::max_element(high.begin(), high.end());
+  for (; i < count; ++i) {
+    samples[i] = static_cast<std::uint16_t>(samples[i] & mask);
+    range.low = std::min(range.low, samples[i]);
+    range.high = std::max(range.high, samples[i]);
+  }
+  return range;
+}
+
+// Decodes unsigned single-sample 16-bit pixel data straight into the image's samples and keeps
+// the Bits Stored low bits of the first frame. This is the layout of nearly every radiograph. It
+// skips the 64-bit intermediate frame of readFirstFrame (8 bytes per pixel) and the separate
+// decode buffer, so GDCM's output is written once and read once. The result equals
+// decodePixelData + readFirstFrame + mapRescaled.
+void decodeUnsigned16(const std::filesystem::path& path, Image& image, const gdcm::Image& source, int bitsStored,
+                      double slope, double intercept)
+{
+  const std::size_t pixelCount = static_cast<std::size_t>(source.GetColumns()) * source.GetRows();
+  const std::size_t bufferSamples = source.GetBufferLength() / sizeof(std::uint16_t);
+  if (bufferSamples < pixelCount) {
+    throw ImageLoadError(path, "GDCM reports " + std::to_string(source.GetBufferLength()) +
+                                   " bytes of decoded pixels for " + std::to_string(pixelCount) +
+                                   " pixels; the file is damaged");
+  }
+  // GDCM writes every frame, so the samples contain all of them until only the first is kept.
+  image.pixels.resize(bufferSamples);
+  if (!source.GetBuffer(reinterpret_cast<char*>(image.pixels.data()))) {
+    throwDecodeFailure(path, image.encoding);
+  }
+  if (bufferSamples > pixelCount) {
+    image.pixels.resize(pixelCount);
+    image.pixels.shrink_to_fit();
+  }
+  const auto mask = static_cast<std::uint16_t>(bitsStored >= 16 ? 0xFFFFu : (1u << bitsStored) - 1u);
+  const SampleRange range = maskSamples(image.pixels.data(), pixelCount, mask);
   image.valueScale = slope;
   image.valueOffset = intercept;
   // As setValueRange: a negative slope turns the smallest sample into the largest value.
-  const double first = image.modalityValue(low);
-  const double second = image.modalityValue(high);
+  const double first = image.modalityValue(range.low);
+  const double second = image.modalityValue(range.high);
   image.minValue = std::min(first, second);
   image.maxValue = std::max(first, second);
 }
@@ -651,6 +649,48 @@ void chooseDefaultWindow(Image& image, const std::optional<LookupTable>& voiLut)
   }
 }
 
+// The file's bytes mapped read-only, so the length walk reads only the pages of its headers: a
+// copy of a 15 MB file cost as many instructions as GDCM's whole read of it.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& path)
+  {
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat status {};
+    if (descriptor < 0 || ::fstat(descriptor, &status) != 0) {
+      const std::string reason = std::strerror(errno);
+      if (descriptor >= 0) {
+        ::close(descriptor);
+      }
+      throw ImageLoadError(path, "cannot open the file: " + reason + "; check that it exists and is readable");
+    }
+    m_size = static_cast<std::size_t>(status.st_size);
+    if (m_size > 0) {
+      void* address = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, descriptor, 0);
+      m_data = address == MAP_FAILED ? nullptr : static_cast<const std::uint8_t*>(address);
+    }
+    const int error = errno;
+    ::close(descriptor);
+    if (m_size > 0 && m_data == nullptr) {
+      throw ImageLoadError(path, std::string("cannot read the file: ") + std::strerror(error));
+    }
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile()
+  {
+    if (m_data != nullptr) {
+      ::munmap(const_cast<std::uint8_t*>(m_data), m_size);
+    }
+  }
+
+  std::span<const std::uint8_t> bytes() const { return {m_data, m_size}; }
+
+ private:
+  const std::uint8_t* m_data = nullptr;
+  std::size_t m_size = 0;
+};
+
 unsigned long long frameCountOf(const gdcm::Image& image)
 {
   return image.GetNumberOfDimensions() >= 3 ? image.GetDimension(2) : 1;
@@ -673,8 +713,7 @@ void silenceGdcmTrace()
 Image loadDicomImage(const std::filesystem::path& path)
 {
   silenceGdcmTrace();
-  const std::vector<std::uint8_t> file = readFileBytes(path);
-  checkDicomElementLengths(path, file);
+  checkDicomElementLengths(path, MappedFile(path).bytes());
   gdcm::ImageReader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -689,7 +728,6 @@ Image loadDicomImage(const std::filesystem::path& path)
   checkCompressedSize(path, dataSet, source, frameCount, declaredBytes);
   checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
   checkPixelDataLength(path, dataSet, source, frameCount, static_cast<unsigned>(layout.bitsAllocated / 8));
-  checkPixelDataComplete(path, file, dataSet, source.GetTransferSyntax());
 
   Image image;
   image.format = ImageFormat::Dicom;
@@ -701,13 +739,13 @@ Image loadDicomImage(const std::filesystem::path& path)
                           ? Photometric::Monochrome1
                           : Photometric::Monochrome2;
 
-  const std::vector<char> buffer = decodePixelData(path, source, image.encoding);
   const std::optional<LookupTable> modalityLut = readLookupTable(dataSet, tags::ModalityLutSequence, layout.isSigned);
   const double slope = readDecimal(dataSet, tags::RescaleSlope).value_or(1.0);
   const double intercept = readDecimal(dataSet, tags::RescaleIntercept).value_or(0.0);
   if (!modalityLut && !layout.isSigned && layout.bitsAllocated == 16 && layout.samplesPerPixel == 1) {
-    readUnsigned16(image, buffer, source, layout.bitsStored, slope, intercept);
+    decodeUnsigned16(path, image, source, layout.bitsStored, slope, intercept);
   } else {
+    const std::vector<char> buffer = decodePixelData(path, source, image.encoding);
     const RawFrame frame = readFirstFrame(buffer, source, layout);
     if (modalityLut) {
       mapThroughLut(image, frame, *modalityLut);

@@ -388,6 +388,52 @@ SyntheticDicom makeSignedTwelveBit(std::vector<int>& values)
   return content;
 }
 
+// Unsigned 12-bit samples with garbage in the high 4 bits, in two frames of 40x3 pixels: more than
+// one block of the masking loop plus a tail, and a second frame that must not reach the image.
+TEST(DicomLoad, UnsignedTwelveBitFirstOfTwoFrames)
+{
+  const auto dir = testing::makeScratchDir("dicom-unsigned-frames");
+  const auto path = dir / "unsigned12-frames.dcm";
+  constexpr unsigned Width = 40;
+  constexpr unsigned Height = 3;
+  std::vector<std::uint16_t> words;
+  for (unsigned i = 0; i < 2 * Width * Height; ++i) {
+    const auto garbage = static_cast<std::uint16_t>((i % 16) << 12);
+    words.push_back(static_cast<std::uint16_t>(garbage | ((i * 37 + 5) % 4096)));
+  }
+  gdcm::ImageWriter writer;
+  gdcm::Image& image = writer.GetImage();
+  image.SetNumberOfDimensions(3);
+  image.SetDimension(0, Width);
+  image.SetDimension(1, Height);
+  image.SetDimension(2, 2);
+  image.SetPixelFormat(gdcm::PixelFormat(1, 16, 12, 11, 0));
+  image.SetPhotometricInterpretation(gdcm::PhotometricInterpretation::MONOCHROME2);
+  image.SetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  gdcm::DataElement pixelData(gdcm::Tag(0x7fe0, 0x0010));
+  pixelData.SetByteValue(reinterpret_cast<const char*>(words.data()), static_cast<std::uint32_t>(words.size() * 2));
+  image.SetDataElement(pixelData);
+  writer.GetFile().GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  gdcm::Attribute<0x0008, 0x0016> sopClass{"1.2.840.10008.5.1.4.1.1.7"};  // Secondary Capture
+  writer.GetFile().GetDataSet().Replace(sopClass.GetAsDataElement());
+  writer.SetFileName(path.c_str());
+  ASSERT_TRUE(writer.Write());
+
+  const Image loaded = loadImage(path);
+  ASSERT_EQ(loaded.pixels.size(), std::size_t{Width * Height});
+  std::uint16_t low = 0xFFFF;
+  std::uint16_t high = 0;
+  for (std::size_t i = 0; i < loaded.pixels.size(); ++i) {
+    const auto expected = static_cast<std::uint16_t>(words[i] & 0x0FFF);
+    EXPECT_EQ(loaded.pixels[i], expected) << "pixel " << i;
+    low = std::min(low, expected);
+    high = std::max(high, expected);
+  }
+  EXPECT_EQ(loaded.minValue, low);
+  EXPECT_EQ(loaded.maxValue, high);
+  EXPECT_TRUE(hasNotice(loaded, "first of 2 frames shown"));
+}
+
 TEST(DicomLoad, SignedTwelveBitWithGarbage)
 {
   const auto dir = testing::makeScratchDir("dicom-signed");
