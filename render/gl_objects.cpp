@@ -88,6 +88,13 @@ void setGlErrorCheck(bool enabled) { s_glErrorCheck = enabled; }
 
 bool glErrorCheckEnabled() { return s_glErrorCheck; }
 
+GLint getInteger(GLenum name)
+{
+  GLint value = 0;
+  glGetIntegerv(name, &value);
+  return value;
+}
+
 void checkGlError(const char* operation)
 {
   if (!s_glErrorCheck) {

@@ -15,6 +15,9 @@ namespace spinemark::render {
 void setGlErrorCheck(bool enabled);
 bool glErrorCheckEnabled();
 
+// Returns the integer state value `name` (glGetIntegerv).
+GLint getInteger(GLenum name);
+
 // When the check is on, drains glGetError and throws std::runtime_error naming operation and
 // every pending error (for example "GL_INVALID_ENUM"). Does nothing when the check is off.
 void checkGlError(const char* operation);

@@ -1,6 +1,7 @@
 #include "render/image_renderer.h"
 
 #include "render/gl_objects.h"
+#include "render/image_texture_tiles.h"
 
 #include <GLFW/glfw3.h>
 #include <stb_image_write.h>
@@ -85,54 +86,6 @@ void main()
   fragColor = vec4(value, value, value, 1.0);
 }
 )glsl";
-
-GLint getInteger(GLenum name)
-{
-  GLint value = 0;
-  glGetIntegerv(name, &value);
-  return value;
-}
-
-// Saves the pixel-unpack settings and texture binding of texture unit 0 and restores them on
-// destruction, so an upload leaves the caller's state (ImGui's included) as it found it.
-class UploadStateGuard {
- public:
-  UploadStateGuard()
-      : m_activeTexture(getInteger(GL_ACTIVE_TEXTURE)),
-        m_alignment(getInteger(GL_UNPACK_ALIGNMENT)),
-        m_rowLength(getInteger(GL_UNPACK_ROW_LENGTH)),
-        m_skipPixels(getInteger(GL_UNPACK_SKIP_PIXELS)),
-        m_skipRows(getInteger(GL_UNPACK_SKIP_ROWS)),
-        m_swapBytes(getInteger(GL_UNPACK_SWAP_BYTES)),
-        m_unpackBuffer(getInteger(GL_PIXEL_UNPACK_BUFFER_BINDING))
-  {
-    glActiveTexture(GL_TEXTURE0);
-    m_texture = getInteger(GL_TEXTURE_BINDING_2D);
-  }
-  ~UploadStateGuard()
-  {
-    glPixelStorei(GL_UNPACK_ALIGNMENT, m_alignment);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, m_rowLength);
-    glPixelStorei(GL_UNPACK_SKIP_PIXELS, m_skipPixels);
-    glPixelStorei(GL_UNPACK_SKIP_ROWS, m_skipRows);
-    glPixelStorei(GL_UNPACK_SWAP_BYTES, m_swapBytes);
-    glBindBuffer(GL_PIXEL_UNPACK_BUFFER, static_cast<GLuint>(m_unpackBuffer));
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(m_texture));
-    glActiveTexture(static_cast<GLenum>(m_activeTexture));
-  }
-  UploadStateGuard(const UploadStateGuard&) = delete;
-  UploadStateGuard& operator=(const UploadStateGuard&) = delete;
-
- private:
-  GLint m_activeTexture;
-  GLint m_alignment;
-  GLint m_rowLength;
-  GLint m_skipPixels;
-  GLint m_skipRows;
-  GLint m_swapBytes;
-  GLint m_unpackBuffer;
-  GLint m_texture = 0;
-};
 
 // Saves the state ImageRenderer::draw changes and that ImGui's OpenGL 3 backend relies on:
 // program, vertex array, texture and sampler of unit 0, active unit, viewport, blend, scissor,
@@ -287,78 +240,6 @@ int maxTileSize()
 }
 
 void setMaxTileSizeForTesting(int maxTileEdge) { s_testMaxTileSize = std::max(0, maxTileEdge); }
-
-// ============================================================================ ImageTexture
-
-struct ImageTexture::Impl {
-  struct Tile {
-    Texture texture;
-    int x = 0;  // image pixel position of the tile's top-left pixel
-    int y = 0;
-    int width = 0;
-    int height = 0;
-  };
-
-  int width = 0;
-  int height = 0;
-  std::vector<Tile> tiles;
-};
-
-ImageTexture::ImageTexture(const core::Image& image) : m_impl(std::make_unique<Impl>())
-{
-  if (image.width <= 0 || image.height <= 0 ||
-      image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height)) {
-    throw std::invalid_argument("cannot upload image of " + std::to_string(image.width) + "x" +
-                                std::to_string(image.height) + " with " + std::to_string(image.pixels.size()) +
-                                " samples");
-  }
-  m_impl->width = image.width;
-  m_impl->height = image.height;
-  const int tileEdge = maxTileSize();
-
-  UploadStateGuard guard;
-  // Rows of 16-bit samples start on 2-byte boundaries. ROW_LENGTH lets each tile read its
-  // sub-rectangle straight from image.pixels, so no tile is copied on the CPU.
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 2);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, image.width);
-  glPixelStorei(GL_UNPACK_SKIP_PIXELS, 0);
-  glPixelStorei(GL_UNPACK_SKIP_ROWS, 0);
-  glPixelStorei(GL_UNPACK_SWAP_BYTES, GL_FALSE);
-  glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
-
-  for (int tileY = 0; tileY < image.height; tileY += tileEdge) {
-    for (int tileX = 0; tileX < image.width; tileX += tileEdge) {
-      Impl::Tile tile;
-      tile.x = tileX;
-      tile.y = tileY;
-      tile.width = std::min(tileEdge, image.width - tileX);
-      tile.height = std::min(tileEdge, image.height - tileY);
-      tile.texture = Texture::create();
-
-      glBindTexture(GL_TEXTURE_2D, tile.texture.id());
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-      const std::uint16_t* first =
-          image.pixels.data() + static_cast<std::size_t>(tileY) * static_cast<std::size_t>(image.width) + tileX;
-      glTexImage2D(GL_TEXTURE_2D, 0, GL_R16, tile.width, tile.height, 0, GL_RED, GL_UNSIGNED_SHORT, first);
-      // NOTE: each tile builds its own mipmaps and clamps at its edge, so when zoomed out the
-      // filtered values next to a tile seam ignore the neighbouring tile. Only images wider or
-      // taller than the tile edge (4096 by default) have seams.
-      glGenerateMipmap(GL_TEXTURE_2D);
-      checkGlError("uploading an image tile");
-
-      m_impl->tiles.push_back(std::move(tile));
-    }
-  }
-}
-
-ImageTexture::~ImageTexture() = default;
-
-int ImageTexture::width() const { return m_impl->width; }
-
-int ImageTexture::height() const { return m_impl->height; }
-
-int ImageTexture::tileCount() const { return static_cast<int>(m_impl->tiles.size()); }
 
 // ============================================================================ ImageRenderer
 

@@ -1,5 +1,5 @@
 // Drawing an Image with window/level on the GPU. The image lives in 16-bit single-channel
-// textures (GL_R16), tiled when it exceeds GL_MAX_TEXTURE_SIZE; the fragment shader applies
+// textures (GL_R16, render/image_texture.h), tiled when it exceeds GL_MAX_TEXTURE_SIZE; the fragment shader applies
 // window, MONOCHROME1 inversion, user invert and gamma exactly as core/window_level.h defines.
 // Every function here needs a current OpenGL 3.3 core context on the calling thread.
 #pragma once
@@ -7,6 +7,7 @@
 #include "core/image.h"
 #include "core/view_transform.h"
 #include "core/window_level.h"
+#include "render/image_texture.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -31,24 +32,6 @@ int maxTileSize();
 // Caps the tile edge so tests can exercise tiling with small images. 0 removes the cap.
 void setMaxTileSizeForTesting(int maxTileEdge);
 
-class ImageTexture {
- public:
-  explicit ImageTexture(const core::Image& image);
-  ~ImageTexture();
-  ImageTexture(const ImageTexture&) = delete;
-  ImageTexture& operator=(const ImageTexture&) = delete;
-
-  int width() const;
-  int height() const;
-  int tileCount() const;
-
-  struct Impl;
-  const Impl& impl() const { return *m_impl; }
-
- private:
-  std::unique_ptr<Impl> m_impl;
-};
-
 struct DrawTarget {
   int framebufferWidth = 0;   // device pixels
   int framebufferHeight = 0;
@@ -68,6 +51,7 @@ class ImageRenderer {
   ImageRenderer& operator=(const ImageRenderer&) = delete;
 
   // Draws texture into the bound framebuffer. view maps image pixels to logical window pixels.
+  // Rows of an incomplete texture (see ImageTexture::complete) show undefined samples.
   // Samples with nearest-neighbour when an image pixel covers at least one device pixel
   // (view.zoom * target.framebufferScale >= 1) and with trilinear mipmaps below that.
   void draw(const ImageTexture& texture, const core::Image& image, const core::ViewTransform& view,
