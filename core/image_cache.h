@@ -95,6 +95,9 @@ class ImageCache {
 
   ImageCacheStats stats() const;
   const ImageCacheOptions& options() const { return m_options; }
+  // index followed by its prefetch window, in decode priority order: nearest first, and at each
+  // distance the next image before the previous. Empty when index is out of range.
+  std::vector<int> prefetchWindow(int index) const;
 
  private:
   struct Entry {
@@ -103,7 +106,6 @@ class ImageCache {
   };
 
   void work(std::stop_token stop);
-  std::vector<int> prefetchWindow(int index) const;
   bool wantedLocked(int index) const;
   // Inserts decoded for index when wanted and within budget; returns false when it was dropped.
   bool storeLocked(int index, std::shared_ptr<const DecodedImage> decoded, bool force);

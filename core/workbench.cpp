@@ -75,14 +75,14 @@ std::vector<std::filesystem::path> imagePaths(const Workspace& workspace)
 
 }  // namespace
 
-Workbench::Workbench(Workspace workspace, WorkbenchOptions options)
+Workbench::Workbench(Workspace workspace, WorkbenchOptions options, OpenProgress* progress)
     : m_workspace(std::move(workspace)),
       m_options(std::move(options)),
       m_cache(imagePaths(m_workspace), m_options.cache)
 {
   m_progress.assign(m_workspace.images.size(), ImageProgress::NotStarted);
   m_completed.assign(m_workspace.images.size(), 0);
-  scanProgress();
+  scanProgress(progress);
   checkWritable();
   for (const auto& skipped : m_workspace.skipped) {
     report(MessageSeverity::Warning, skipped);
@@ -99,9 +99,13 @@ Workbench::~Workbench()
   }
 }
 
-void Workbench::scanProgress()
+void Workbench::scanProgress(OpenProgress* progress)
 {
   for (std::size_t i = 0; i < m_workspace.images.size(); ++i) {
+    if (progress) {
+      if (progress->cancelRequested) throw OpenCancelled();
+      progress->statusesRead += 1;
+    }
     const auto path = m_workspace.annotationPath(m_workspace.images[i]);
     std::error_code error;
     if (!std::filesystem::exists(path, error)) {

@@ -43,7 +43,9 @@ class Workbench {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Workbench(Workspace workspace, WorkbenchOptions options);
+  // Reads every image's status from its annotation file. progress, when given, counts the files
+  // read, and its cancellation throws OpenCancelled.
+  Workbench(Workspace workspace, WorkbenchOptions options, OpenProgress* progress = nullptr);
   ~Workbench();  // saves pending edits
 
   const Workspace& workspace() const { return m_workspace; }
@@ -79,6 +81,10 @@ class Workbench {
   bool decoding() const { return m_pendingIndex >= 0 || !m_cache.idle(); }
   // True when index is decoded and in memory, so opening it takes no decode.
   bool isCached(int index) { return m_cache.find(index) != nullptr; }
+  // The decoded image of index when it is in memory, else null; the UI uploads its texture early.
+  std::shared_ptr<const DecodedImage> cachedImage(int index) { return m_cache.find(index); }
+  // The current image and its prefetch neighbours, in decode priority order.
+  std::vector<int> prefetchWindow() const { return m_cache.prefetchWindow(m_currentIndex); }
 
   int currentIndex() const { return m_currentIndex; }
   bool hasImage() const { return m_image != nullptr; }
@@ -136,7 +142,7 @@ class Workbench {
   bool requestStep(int direction);
   void install(int index, std::shared_ptr<const DecodedImage> decoded);
   void submitSave();
-  void scanProgress();
+  void scanProgress(OpenProgress* progress);
   void updateProgress();
   void report(MessageSeverity severity, std::string text);
   ImageAnnotation loadOrCreateAnnotation(const WorkspaceImage& entry, const Image& image, const std::string& sha256);

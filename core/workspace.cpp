@@ -140,7 +140,7 @@ void logWorkspace(const Workspace& workspace)
 // cannot be listed is reported instead of silently dropped or ending the whole scan.
 class FolderScanner {
  public:
-  explicit FolderScanner(Workspace& workspace) : m_workspace(workspace)
+  FolderScanner(Workspace& workspace, OpenProgress* progress) : m_workspace(workspace), m_progress(progress)
   {
     std::error_code error;
     m_annotationsDir = fs::weakly_canonical(workspace.annotationsDir, error);
@@ -159,6 +159,7 @@ class FolderScanner {
                                ": the folder cannot be read: " + error.message());
     }
     while (it != fs::recursive_directory_iterator()) {
+      if (m_progress && m_progress->cancelRequested) throw OpenCancelled();
       const fs::directory_entry entry = *it;
       if (!visit(entry)) it.disable_recursion_pending();
       it.increment(error);
@@ -218,9 +219,11 @@ class FolderScanner {
     const std::optional<ImageFormat> format = classifyFile(path, m_workspace.skipped);
     if (!format) return;
     m_workspace.images.push_back({path, toUtf8(path.lexically_relative(m_workspace.root)), *format});
+    if (m_progress) m_progress->imagesListed += 1;
   }
 
   Workspace& m_workspace;
+  OpenProgress* m_progress;
   fs::path m_annotationsDir;
   std::set<fs::path> m_visitedFolders;
 };
@@ -239,7 +242,7 @@ fs::path Workspace::annotationPath(const WorkspaceImage& image) const
   return annotationsDir / fromUtf8(image.relativePath + ".json");
 }
 
-Workspace openWorkspace(const fs::path& root, const fs::path& annotationsDir)
+Workspace openWorkspace(const fs::path& root, const fs::path& annotationsDir, OpenProgress* progress)
 {
   std::error_code error;
   const fs::file_status status = fs::status(root, error);
@@ -257,9 +260,10 @@ Workspace openWorkspace(const fs::path& root, const fs::path& annotationsDir)
   }
   workspace.annotationsDir = resolveAnnotationsDir(workspace.root, annotationsDir);
 
-  FolderScanner(workspace).scan();
+  FolderScanner(workspace, progress).scan();
   sortImages(workspace.images);
   logWorkspace(workspace);
+  if (progress) progress->imagesTotal = static_cast<int>(workspace.images.size());
   return workspace;
 }
 

@@ -3,8 +3,10 @@
 
 #include "core/image.h"
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,21 @@ struct Workspace {
   std::filesystem::path annotationPath(const WorkspaceImage& image) const;
 };
 
+// Counters of a workspace being opened on another thread, for a progress bar. The opening
+// thread writes them and any thread may read them.
+struct OpenProgress {
+  std::atomic<int> imagesListed{0};   // images the folder scan has found so far
+  std::atomic<int> imagesTotal{-1};   // images in the workspace once the scan has ended, else -1
+  std::atomic<int> statusesRead{0};   // images whose annotation file the Workbench has looked up
+  std::atomic<bool> cancelRequested{false};  // set by another thread to stop the opening
+};
+
+// Thrown by openWorkspace and the Workbench constructor when OpenProgress::cancelRequested is set.
+class OpenCancelled : public std::runtime_error {
+ public:
+  OpenCancelled() : std::runtime_error("opening the workspace was cancelled") {}
+};
+
 // Natural sort order: runs of ASCII digits compare by numeric value, so "img2" sorts before
 // "img10"; everything else compares byte by byte. Equal-valued runs with different leading
 // zeros ("img02" and "img2") are ordered by plain byte comparison, so the order is total.
@@ -36,7 +53,9 @@ bool naturalLess(std::string_view a, std::string_view b);
 // folder and hidden entries. Unreadable folders are recorded in skipped, not thrown.
 // annotationsDir empty means root / "annotations". Folders reached twice through symbolic links
 // (loops included) are scanned once. Throws std::runtime_error when root is not a folder.
-Workspace openWorkspace(const std::filesystem::path& root, const std::filesystem::path& annotationsDir = {});
+// progress, when given, counts the images found, and its cancellation throws OpenCancelled.
+Workspace openWorkspace(const std::filesystem::path& root, const std::filesystem::path& annotationsDir = {},
+                        OpenProgress* progress = nullptr);
 
 // Builds a workspace from explicit image files: the root is their deepest common folder.
 // Missing and non-image files are recorded in skipped. Throws std::invalid_argument for an
