@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace spinemark::app {
@@ -25,8 +26,21 @@ constexpr double IdleWaitSeconds = 0.25;
 // thread) and window events wake the loop earlier. Each wake draws a frame, which costs about
 // 40 ms of CPU with Mesa llvmpipe (measured: bench/gui_bench.py), so the safety wake is rare.
 constexpr double MaxIdleWaitSeconds = 60.0;
+// How long the app waits for the workspace to open before it shows a progress window instead.
+constexpr std::chrono::milliseconds OpenProgressDelay{500};
+// Redraw interval of the progress window while the workspace opens.
+constexpr double OpenProgressRefreshSeconds = 0.1;
 // Frames drawn after input without waiting, so that ImGui's hover and click states settle.
 constexpr int BusyFramesAfterInput = 2;
+// Texture bytes uploaded ahead of time per frame. A 3000x2500 image (20 MB with mipmaps) takes 5
+// frames. With Mesa llvmpipe on a loaded 2-core machine one such share took a median of 2 ms and
+// at most 32 ms (bench/gui_bench.py, docs/benchmarks.md).
+constexpr std::size_t FrameUploadBytes = std::size_t{4} << 20;
+
+double microsecondsSince(std::chrono::steady_clock::time_point start)
+{
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+}
 
 void glfwErrorCallback(int code, const char* description)
 {
@@ -35,28 +49,79 @@ void glfwErrorCallback(int code, const char* description)
 
 }  // namespace
 
-Application::Application(const GuiOptions& options, std::unique_ptr<core::Workbench> workbench)
-    : m_options(options), m_workbench(std::move(workbench))
+Application::Application(const GuiOptions& options, std::unique_ptr<core::WorkspaceOpener> opener)
+    : m_options(options), m_opener(std::move(opener))
 {
   if (!m_options.script.empty()) {
     m_script.emplace(core::readInputScript(m_options.script));
   }
   loadKeymap();
-  m_assistant = std::make_unique<core::assist::Assistant>(m_workbench->workspace().annotationsDir);
   m_review.role = m_options.review ? core::Role::Reviewer : core::Role::Annotator;
-  startSummaryScan(m_review, m_workbench->workspace());
+  // A quick open needs no progress window, and its errors end the app before a window opens.
+  if (m_opener->waitFor(OpenProgressDelay)) {
+    m_workbench = m_opener->take();
+    m_opener.reset();
+  }
   createWindow();
+  m_textures = std::make_unique<render::TextureCache>();
   if (!m_options.frameLog.empty()) {
     m_frameLog = std::make_unique<FrameLog>(m_options.frameLog);
   }
+  if (m_workbench) {
+    attachWorkbench();
+  }
+}
+
+void Application::attachWorkbench()
+{
+  m_assistant = std::make_unique<core::assist::Assistant>(m_workbench->workspace().annotationsDir);
+  startSummaryScan(m_review, m_workbench->workspace());
   // glfwPostEmptyEvent is one of the few GLFW calls allowed from any thread.
   m_workbench->setOnImageDecoded([] { glfwPostEmptyEvent(); });
 }
 
+// Draws the progress window until the background opening ends, then attaches the Workbench.
+// Returns false when the window was closed first, which cancels the opening. Rethrows an
+// opening error.
+bool Application::waitForWorkspace()
+{
+  spdlog::info("the workspace takes longer than {} ms to open; showing its progress", OpenProgressDelay.count());
+  while (!m_opener->waitFor(std::chrono::milliseconds(0))) {
+    if (glfwWindowShouldClose(m_window)) {
+      spdlog::info("window closed while the workspace was opening; cancelling");
+      m_opener.reset();  // cancels, waits for the opening thread and drops its result
+      return false;
+    }
+    drawOpeningFrame();
+    glfwWaitEventsTimeout(OpenProgressRefreshSeconds);
+  }
+  m_workbench = m_opener->take();
+  m_opener.reset();
+  attachWorkbench();
+  return true;
+}
+
+void Application::drawOpeningFrame()
+{
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  m_input.applyMouseStateToImGui();
+  ImGui::NewFrame();
+  m_input.takeEvents();  // nothing to act on yet; dropped so they do not reach the first image
+  const ImGuiIO& io = ImGui::GetIO();
+  drawOpenProgress(m_opener->progress(), io.DisplaySize.x, io.DisplaySize.y);
+  ImGui::Render();
+  renderImage();  // without a texture yet, this only clears the window
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glfwSwapBuffers(m_window);
+}
+
 Application::~Application()
 {
-  m_texture.reset();
+  m_texture = nullptr;
+  m_textures.reset();
   m_renderer.reset();
+  m_opener.reset();
   // Saves, then joins the decoder threads, which must not post events to a terminated GLFW.
   m_workbench.reset();
   ImGui_ImplOpenGL3_Shutdown();
@@ -124,6 +189,9 @@ void Application::requestQuit()
 
 int Application::run()
 {
+  if (!m_workbench && !waitForWorkspace()) {
+    return 0;  // closed before the workspace was open: nothing to save
+  }
   m_workbench->requestNext();  // the first readable image, decoded off this thread
   while (true) {
     if (glfwWindowShouldClose(m_window)) {
@@ -140,7 +208,8 @@ int Application::run()
                               ". Fix the folder or free space, or close the window again to quit anyway."}});
     }
     const bool scripted = m_script && !m_script->finished();
-    if (scripted || m_frameCount < ScriptStartFrame || m_busyFrames > 0) {
+    // While neighbours' textures upload, frames follow each other without waiting.
+    if (scripted || m_frameCount < ScriptStartFrame || m_busyFrames > 0 || m_textures->uploading()) {
       glfwPollEvents();
     } else {
       glfwWaitEventsTimeout(idleTimeout());
@@ -162,6 +231,8 @@ void Application::frame()
     m_frameLog->beginFrame();
   }
   m_uploadedThisFrame = false;
+  m_uploadBytes = 0;
+  m_uploadUs = 0.0;
   m_workbench->poll();
   // A script waits while the requested image decodes, so its clicks land on the image they name.
   if (m_script && m_frameCount >= ScriptStartFrame && m_workbench->pendingIndex() < 0) {
@@ -221,6 +292,7 @@ void Application::frame()
     syncImage();
   }
   drawLoadingIndicator();
+  updateTextures();
   ImGui::Render();
 
   renderImage();
@@ -285,6 +357,8 @@ void Application::logFrame(const std::vector<InputEvent>& events)
   facts.pendingIndex = m_workbench->pendingIndex();
   facts.decoding = m_workbench->decoding();
   facts.uploaded = m_uploadedThisFrame;
+  facts.uploadBytes = m_uploadBytes;
+  facts.uploadUs = m_uploadUs;
   m_frameLog->endFrame(facts);
 }
 
@@ -317,15 +391,62 @@ void Application::syncImage()
     return;
   }
   m_shownIndex = m_workbench->currentIndex();
-  m_texture.reset();
+  m_texture = nullptr;
   if (!m_workbench->hasImage()) {
     return;
   }
-  m_texture = std::make_unique<render::ImageTexture>(m_workbench->image());
-  m_uploadedThisFrame = true;
+  // A prefetched neighbour is already complete on the GPU. Any other image uploads whole here,
+  // in this frame, because drawing the old image or a partial texture would show the wrong one.
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  m_texture = &m_textures->finish(m_shownIndex, m_workbench->image(), sent);
+  m_uploadedThisFrame = sent > 0;
+  m_uploadBytes += sent;
+  m_uploadUs += sent > 0 ? microsecondsSince(start) : 0.0;
   m_canvas.resetForImage(m_workbench->image());
   std::string title = "spinemark - " + m_workbench->workspace().images[static_cast<std::size_t>(m_shownIndex)].relativePath;
   glfwSetWindowTitle(m_window, title.c_str());
+}
+
+// Keeps the textures of the current image and its prefetch window, queues the decoded neighbours
+// for upload in the window's order and sends this frame's share of their samples.
+void Application::updateTextures()
+{
+  if (!m_workbench->hasImage()) {
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<int> window = m_workbench->prefetchWindow();
+  window.push_back(m_shownIndex);  // m_texture points into the cache
+  m_textures->retain(window);
+  for (const int index : window) {
+    if (!m_textures->contains(index)) {
+      m_textures->schedule(index, m_workbench->cachedImage(index));
+    }
+  }
+  // A frame that has just uploaded the shown image whole is long enough already.
+  if (m_uploadedThisFrame) {
+    return;
+  }
+  if (const std::size_t sent = m_textures->uploadQueued(FrameUploadBytes); sent > 0) {
+    m_uploadBytes += sent;
+    m_uploadUs += microsecondsSince(start);
+  }
+}
+
+bool Application::decoding()
+{
+  if (m_workbench->decoding() || m_textures->uploading()) {
+    return true;
+  }
+  if (!m_workbench->hasImage()) {
+    return false;
+  }
+  // A decode that finished after this frame's updateTextures is scheduled in the next frame.
+  const std::vector<int> window = m_workbench->prefetchWindow();
+  return std::any_of(window.begin(), window.end(), [this](int index) {
+    return !m_textures->contains(index) && m_workbench->isCached(index);
+  });
 }
 
 void Application::renderImage()

@@ -13,7 +13,9 @@
 #include "app/script_player.h"
 #include "core/assist/assistant.h"
 #include "core/workbench.h"
+#include "core/workspace_opener.h"
 #include "render/image_renderer.h"
+#include "render/texture_cache.h"
 
 #include <filesystem>
 #include <memory>
@@ -44,7 +46,9 @@ int runGui(const GuiOptions& options);
 
 class Application {
  public:
-  Application(const GuiOptions& options, std::unique_ptr<core::Workbench> workbench);
+  // Waits a moment for opener. When the workspace takes longer to open, run() shows a progress
+  // window until it is open. Opening errors that arrive within the moment are thrown here.
+  Application(const GuiOptions& options, std::unique_ptr<core::WorkspaceOpener> opener);
   ~Application();
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
@@ -56,11 +60,15 @@ class Application {
   Canvas& canvas() { return m_canvas; }
   void requestScreenshot(const std::filesystem::path& path) { m_screenshotPath = path; }
   void requestQuit();
-  // True while an image or a prefetch is being decoded (the script's wait-prefetch).
-  bool decoding() const { return m_workbench->decoding(); }
+  // True while an image or a prefetch is being decoded, or a decoded neighbour's texture is not
+  // on the GPU yet (the script's wait-prefetch).
+  bool decoding();
 
  private:
   void createWindow();
+  void attachWorkbench();
+  bool waitForWorkspace();
+  void drawOpeningFrame();
   void frame();
   void layout();
   void handleKeys(const std::vector<InputEvent>& events);
@@ -72,6 +80,7 @@ class Application {
   void reportResult(const core::ActionResult& result);
   void runAction(Action action);
   void syncImage();
+  void updateTextures();
   double idleTimeout() const;
   void drawLoadingIndicator();
   void logFrame(const std::vector<InputEvent>& events);
@@ -80,6 +89,7 @@ class Application {
   void adjustWindow(double widthFactor, double centerStepFraction);
 
   GuiOptions m_options;
+  std::unique_ptr<core::WorkspaceOpener> m_opener;  // null once the workspace is open
   std::unique_ptr<core::Workbench> m_workbench;
   GLFWwindow* m_window = nullptr;
   InputRouter m_input;
@@ -97,13 +107,17 @@ class Application {
   int m_completionIndex = -1;
   std::optional<core::Level> m_followedLevel;
   std::unique_ptr<render::ImageRenderer> m_renderer;
-  std::unique_ptr<render::ImageTexture> m_texture;
+  // Textures of the current image and its prefetch window; m_texture points at the current one.
+  std::unique_ptr<render::TextureCache> m_textures;
+  const render::ImageTexture* m_texture = nullptr;
   std::optional<ScriptPlayer> m_script;
   int m_shownIndex = -1;
   int m_frameCount = 0;
   int m_busyFrames = 0;  // frames still to draw without waiting for events
   std::unique_ptr<FrameLog> m_frameLog;
   bool m_uploadedThisFrame = false;
+  std::size_t m_uploadBytes = 0;  // texture bytes sent in this frame
+  double m_uploadUs = 0.0;
   std::optional<std::filesystem::path> m_screenshotPath;
   bool m_quitConfirmed = false;
   int m_exitCode = 0;

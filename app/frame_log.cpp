@@ -22,7 +22,8 @@ FrameLog::FrameLog(const std::filesystem::path& path)
     throw std::runtime_error("failed to open the frame log " + path.string() + " for writing: " +
                              std::strerror(errno) + ". Check that its folder exists.");
   }
-  std::fputs("frame time_ms work_us cpu_us events keys shown pending decoding uploaded\n", m_file);
+  std::fputs("frame time_ms work_us cpu_us events keys shown pending decoding uploaded upload_bytes upload_us\n",
+             m_file);
 }
 
 FrameLog::~FrameLog()
@@ -42,9 +43,9 @@ void FrameLog::endFrame(const FrameFacts& facts)
   const double timeMs = std::chrono::duration<double, std::milli>(m_frameStart - m_start).count();
   const double workUs = std::chrono::duration<double, std::micro>(now - m_frameStart).count();
   const double cpuUs = threadCpuMicroseconds() - m_frameStartCpuUs;
-  std::fprintf(m_file, "%d %.3f %.0f %.0f %d %d %d %d %d %d\n", facts.frame, timeMs, workUs, cpuUs, facts.events,
-               facts.keyPresses, facts.shownIndex, facts.pendingIndex, facts.decoding ? 1 : 0,
-               facts.uploaded ? 1 : 0);
+  std::fprintf(m_file, "%d %.3f %.0f %.0f %d %d %d %d %d %d %zu %.0f\n", facts.frame, timeMs, workUs, cpuUs,
+               facts.events, facts.keyPresses, facts.shownIndex, facts.pendingIndex, facts.decoding ? 1 : 0,
+               facts.uploaded ? 1 : 0, facts.uploadBytes, facts.uploadUs);
   // Flushed per frame so that a test can read the log of a process that crashed.
   std::fflush(m_file);
 }

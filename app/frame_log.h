@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -17,7 +18,9 @@ struct FrameFacts {
   int shownIndex = -1;   // workspace index of the image drawn, -1 for none
   int pendingIndex = -1; // image requested but not decoded yet, -1 for none
   bool decoding = false; // a requested image or a prefetch was still being decoded
-  bool uploaded = false; // the frame uploaded a new image texture
+  bool uploaded = false; // the frame showed an image whose texture it had to upload whole
+  std::size_t uploadBytes = 0;  // texture sample bytes sent to GL in the frame, mipmaps included
+  double uploadUs = 0.0;        // wall time of those uploads, in µs
 };
 
 class FrameLog {

@@ -28,10 +28,10 @@ std::string defaultUser()
   return user ? user : "unknown";
 }
 
-core::Workspace openInputs(const app::GuiOptions& options)
+core::Workspace openInputs(const app::GuiOptions& options, core::OpenProgress& progress)
 {
   if (options.inputs.size() == 1 && std::filesystem::is_directory(options.inputs.front())) {
-    return core::openWorkspace(options.inputs.front(), options.annotationsDir);
+    return core::openWorkspace(options.inputs.front(), options.annotationsDir, &progress);
   }
   return core::workspaceFromFiles(options.inputs, options.annotationsDir);
 }
@@ -45,15 +45,18 @@ int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
     return 2;
   }
   try {
-    auto workspace = openInputs(options);
-    spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
-                 workspace.images.size(), workspace.annotationsDir.string());
     core::WorkbenchOptions workbenchOptions;
     workbenchOptions.user = options.user;
     workbenchOptions.startLevel = options.startLevel;
     workbenchOptions.cache = options.cache;
-    auto workbench = std::make_unique<core::Workbench>(std::move(workspace), std::move(workbenchOptions));
-    app::Application application(options, std::move(workbench));
+    // The workspace opens on a background thread; the window shows its progress when it is slow.
+    auto opener = std::make_unique<core::WorkspaceOpener>([options, workbenchOptions](core::OpenProgress& progress) {
+      auto workspace = openInputs(options, progress);
+      spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
+                   workspace.images.size(), workspace.annotationsDir.string());
+      return std::make_unique<core::Workbench>(std::move(workspace), workbenchOptions, &progress);
+    });
+    app::Application application(options, std::move(opener));
     return application.run();
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());

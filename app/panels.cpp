@@ -382,4 +382,28 @@ void drawMessages(UiState& ui, float displayWidth)
   }
 }
 
+void drawOpenProgress(const core::OpenProgress& progress, float displayWidth, float displayHeight)
+{
+  constexpr float width = 420.0f;
+  ImGui::SetNextWindowPos(ImVec2(displayWidth * 0.5f, displayHeight * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(width, 0));
+  PanelScope window("Opening workspace", FixedPanelFlags | ImGuiWindowFlags_AlwaysAutoResize);
+  if (!window.visible()) {
+    return;
+  }
+  const int total = progress.imagesTotal;
+  if (total < 0) {
+    // The folder scan cannot know the total before it ends.
+    ImGui::Text("Listing images: %d found so far", progress.imagesListed.load());
+    ImGui::ProgressBar(0.0f, ImVec2(-1.0f, 0.0f), "scanning folders");
+  } else {
+    const int read = std::min(progress.statusesRead.load(), total);
+    ImGui::Text("%d images listed. Reading their annotation files.", total);
+    const std::string overlay = std::to_string(read) + " / " + std::to_string(total);
+    ImGui::ProgressBar(total > 0 ? static_cast<float>(read) / static_cast<float>(total) : 1.0f, ImVec2(-1.0f, 0.0f),
+                       overlay.c_str());
+  }
+  ImGui::TextDisabled("Close the window to cancel.");
+}
+
 }  // namespace spinemark::app

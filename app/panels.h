@@ -42,5 +42,8 @@ void drawStatusBar(core::Workbench& workbench, const Canvas& canvas, const Keyma
 void drawHelp(UiState& ui, const Keymap& keymap);
 void drawMessages(UiState& ui, float displayWidth);
 void addMessages(UiState& ui, std::vector<core::UserMessage> messages);
+// The window shown while a workspace opens in the background: images found by the folder scan,
+// then annotation files read out of the total, and how to cancel.
+void drawOpenProgress(const core::OpenProgress& progress, float displayWidth, float displayHeight);
 
 }  // namespace spinemark::app

@@ -5,11 +5,14 @@
                      prefetch. A scripted key is injected at the start of a frame, so with prefetch
                      the latency is that frame's work (poll, key, texture upload, draw, swap).
                      Without prefetch it runs until the end of the first frame showing the image.
+  worst frame        with prefetch, the longest frame (wall time of its work) from the first key
+                     on, which includes the frames that upload the neighbours' textures, and the
+                     most texture bytes one frame uploaded (columns absent from older builds).
   idle CPU           CPU time of the process over 30 s without input, from /proc/PID/stat.
   frame CPU          thread CPU time per frame while the cursor moves over an image with 17
                      complete vertebrae (102 landmarks), the side panel, status bar and help open.
 
-Usage: gui_bench.py SPINEMARK WORKSPACE OUTDIR. Needs an X display (run under xvfb-run).
+Usage: gui_bench.py SPINEMARK WORKSPACE OUTDIR [--keys-only]. Needs an X display (run under xvfb-run).
 """
 import os
 import statistics
@@ -62,6 +65,20 @@ def describe(values, unit):
         statistics.median(values), unit, p90, unit, values[-1], unit, len(values))
 
 
+def worst_frames(frames):
+    """Prints the longest frame and the largest upload from the first key frame on."""
+    first_key = next(i for i, frame in enumerate(frames) if frame["keys"] > 0)
+    stepping = frames[first_key:]
+    worst = max(stepping, key=lambda frame: frame["work_us"])
+    print("while stepping with prefetch: %d frames, longest %.1f ms (frame %d, keys %d), frame work %s" % (
+        len(stepping), worst["work_us"] / 1000.0, worst["frame"], worst["keys"],
+        describe([frame["work_us"] / 1000.0 for frame in stepping], "ms")))
+    if "upload_bytes" in worst:
+        uploads = [frame["upload_bytes"] for frame in stepping]
+        print("  texture bytes uploaded per frame: max %.0f KiB, %d frames uploading" % (
+            max(uploads) / 1024.0, sum(1 for value in uploads if value > 0)))
+
+
 def keypress_to_frame(spinemark, workspace, outdir, steps=10):
     script = "".join("wait-prefetch\nkey PAGE_DOWN\nwait 2\n" for _ in range(steps)) + "quit\n"
     results = {}
@@ -70,6 +87,8 @@ def keypress_to_frame(spinemark, workspace, outdir, steps=10):
                             ["--prefetch", prefetch])
         results[prefetch] = keypress_latencies(frames)
         print("keypress-to-frame, prefetch %s: %s" % (prefetch, describe(results[prefetch], "ms")))
+        if prefetch == "2":
+            worst_frames(frames)
     return results
 
 
@@ -121,6 +140,8 @@ def main():
     spinemark, workspace, outdir = sys.argv[1:4]
     os.makedirs(outdir, exist_ok=True)
     keypress_to_frame(spinemark, workspace, outdir)
+    if len(sys.argv) > 4 and sys.argv[4] == "--keys-only":
+        return
     frame_cpu(spinemark, workspace, outdir)
     idle_cpu(spinemark, workspace, outdir)
 

@@ -1,12 +1,15 @@
-// GUI tests of background decoding: with prefetching, the frame that handles Page Down already
-// draws the next image; without it, that frame still shows the old image while the next decodes.
-// Both read the per-frame facts of `spinemark --frame-log`.
+// GUI tests of background decoding and texture upload. With prefetching, the frame that handles
+// Page Down already draws the next image, whose texture went up in earlier frames, and no frame
+// uploads more than the per-frame budget. Without it, that frame still shows the old image while
+// the next decodes. All read the per-frame facts of `spinemark --frame-log`.
 #include "app/gui_harness.h"
 #include "support/test_data.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace {
@@ -26,7 +29,13 @@ struct LoggedFrame {
   int pending = -1;
   int decoding = 0;
   int uploaded = 0;
+  std::size_t uploadBytes = 0;
+  double uploadUs = 0;
 };
+
+// Texture bytes the app uploads ahead of time per frame (FrameUploadBytes in app/application.cpp).
+// Each image stepped to (1000x2000 and 1200x2000 samples, 5.3 and 6.4 MB with mipmaps) is larger.
+constexpr std::size_t FrameUploadBudget = std::size_t{4} << 20;
 
 std::vector<LoggedFrame> readFrameLog(const std::filesystem::path& path)
 {
@@ -38,7 +47,7 @@ std::vector<LoggedFrame> readFrameLog(const std::filesystem::path& path)
     std::istringstream fields(line);
     LoggedFrame frame;
     fields >> frame.frame >> frame.timeMs >> frame.workUs >> frame.cpuUs >> frame.events >> frame.keys >>
-        frame.shown >> frame.pending >> frame.decoding >> frame.uploaded;
+        frame.shown >> frame.pending >> frame.decoding >> frame.uploaded >> frame.uploadBytes >> frame.uploadUs;
     if (fields) {
       frames.push_back(frame);
     }
@@ -96,10 +105,33 @@ TEST_F(GuiPrefetch, PrefetchedImageDrawnInKeyFrame)
   for (std::size_t i = 0; i < pressed.size(); ++i) {
     const int expected = static_cast<int>(i) + 1;
     EXPECT_EQ(pressed[i].shown, expected) << "key frame " << pressed[i].frame;
-    EXPECT_EQ(pressed[i].uploaded, 1) << "key frame " << pressed[i].frame;
+    EXPECT_EQ(pressed[i].uploaded, 0) << "key frame " << pressed[i].frame;
+    EXPECT_EQ(pressed[i].uploadBytes, 0u) << "key frame " << pressed[i].frame;
     EXPECT_EQ(pressed[i].pending, -1) << "key frame " << pressed[i].frame;
   }
   EXPECT_EQ(frames.back().shown, 2);
+}
+
+TEST_F(GuiPrefetch, NoFrameUploadsMoreThanBudget)
+{
+  const auto frames = stepThrough("2");
+  // The first image is shown before anything is prefetched, so its frame uploads it whole.
+  const auto firstShown =
+      std::find_if(frames.begin(), frames.end(), [](const LoggedFrame& frame) { return frame.shown >= 0; });
+  ASSERT_NE(firstShown, frames.end());
+  EXPECT_EQ(firstShown->uploaded, 1);
+
+  std::size_t aheadBytes = 0;
+  int uploadingFrames = 0;
+  for (auto frame = std::next(firstShown); frame != frames.end(); ++frame) {
+    EXPECT_LE(frame->uploadBytes, FrameUploadBudget) << "frame " << frame->frame;
+    EXPECT_EQ(frame->uploaded, 0) << "frame " << frame->frame;
+    aheadBytes += frame->uploadBytes;
+    uploadingFrames += frame->uploadBytes > 0 ? 1 : 0;
+  }
+  // Images 1 and 2 (11.7 MB) went up ahead of time, which takes at least three frames.
+  EXPECT_GT(aheadBytes, 2 * FrameUploadBudget);
+  EXPECT_GE(uploadingFrames, 3);
 }
 
 TEST_F(GuiPrefetch, WithoutPrefetchKeyFrameShowsOldImage)
