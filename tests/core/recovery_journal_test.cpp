@@ -434,5 +434,31 @@ TEST_F(RecoveryJournalTest, StaleLockTakeoverRestoresJournal)
   EXPECT_TRUE(workbench->hasUnsavedChanges());
 }
 
+TEST_F(RecoveryJournalTest, ChangedImageAppliesJournalOnAccept)
+{
+  const CrashState crash = crashAfterUnsavedEdit();
+  restore(crash);
+  // The image file was replaced by other pixels of the same size after the crash.
+  PhantomOptions phantom;
+  phantom.width = 256;
+  phantom.height = 512;
+  phantom.vertebraCount = 3;
+  writePhantomPng(makePhantom(phantom), m_dir / "a.png");
+
+  auto workbench = open();
+  ASSERT_TRUE(workbench->imageChanged());
+  EXPECT_EQ(workbench->session().annotation().vertebrae.at(Level::L5).placedCount(), 1);
+  EXPECT_EQ(readBytes(journalPath()), crash.journal);
+
+  workbench->acceptChangedImage();
+  const std::string messages = joined(workbench->takeMessages());
+  EXPECT_NE(messages.find("Restored 1 unsaved edit of a.png"), std::string::npos) << messages;
+  EXPECT_EQ(workbench->session().annotation().vertebrae.at(Level::L5).placedCount(), 2);
+  workbench->saveNow();
+  const auto saved = readAnnotationFile(annotationPath());
+  EXPECT_EQ(saved.vertebrae.at(Level::L5).placedCount(), 2);
+  EXPECT_EQ(saved.image.sha256, workbench->session().annotation().image.sha256);
+}
+
 }  // namespace
 }  // namespace spinemark::core
