@@ -12,6 +12,25 @@
 namespace spinemark::app {
 namespace {
 
+// The suggested points of the current vertebra's unplaced landmarks, or nullopt when there are none.
+std::optional<Canvas::Ghosts> ghostsOf(const core::AnnotationSession& session,
+                                       const std::optional<core::assist::VertebraPoints>& suggestion)
+{
+  if (!suggestion) {
+    return std::nullopt;
+  }
+  const auto level = session.current().level;
+  Canvas::Ghosts ghosts;
+  bool any = false;
+  for (int slot = 0; slot < core::SlotCount; ++slot) {
+    if (!session.pointAt({level, static_cast<core::Slot>(slot)})) {
+      ghosts[static_cast<std::size_t>(slot)] = (*suggestion)[static_cast<std::size_t>(slot)];
+      any = true;
+    }
+  }
+  return any ? std::optional<Canvas::Ghosts>(ghosts) : std::nullopt;
+}
+
 // Actions that change the open annotation, which a read-only image must reject. Viewing actions
 // (zoom, pan, window, landmark and vertebra selection) stay available.
 bool changesAnnotation(Action action)
@@ -161,7 +180,7 @@ void Application::updateAssistant()
     m_ui.sessionActiveSeconds += mine == active.end() ? 0.0 : mine->second;
   }
   m_wasComplete = complete;
-  m_canvas.setGhosts(session.current().level, m_assistant->suggestion(session));
+  m_canvas.setGhosts(session.current().level, ghostsOf(session, m_assistant->suggestion(session)));
 }
 
 void Application::stepQueue(int step)
@@ -294,9 +313,8 @@ void Application::runAction(Action action)
       break;
     case Action::AcceptPrediction:
       if (const auto& ghosts = m_canvas.ghosts()) {
-        std::array<std::optional<core::Point>, core::SlotCount> accepted;
-        std::copy(ghosts->begin(), ghosts->end(), accepted.begin());
-        session.setVertebraPoints(session.current().level, accepted);
+        const auto level = session.current().level;
+        session.setVertebraPoints(level, withGhostsAccepted(session, level, *ghosts));
       }
       break;
     case Action::RejectPrediction:

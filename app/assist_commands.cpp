@@ -150,13 +150,13 @@ int runReplay(const ReplayCommandOptions& options)
                 with.images.size(), with.meanSeconds, without.meanSeconds, with.meanPointerActions);
     return 0;
   }
-  std::printf("%-45s %5s %5s %5s %6s %6s %5s %9s %9s\n", "image", "vert", "hand", "drags", "accept", "reject",
-              "keys", "seconds", "no-pred s");
+  std::printf("%-45s %5s %5s %5s %6s %5s %9s %9s\n", "image", "vert", "hand", "drags", "accept", "keys", "seconds",
+              "no-pred s");
   for (std::size_t i = 0; i < with.images.size(); ++i) {
     const auto& image = with.images[i];
-    std::printf("%-45s %5d %5d %5d %6d %6d %5d %9.1f %9.1f\n", image.image.c_str(), image.counts.vertebrae,
-                image.counts.handPlacements, image.counts.drags, image.counts.accepts, image.counts.rejects,
-                image.counts.keystrokes(), image.seconds, without.images[i].seconds);
+    std::printf("%-45s %5d %5d %5d %6d %5d %9.1f %9.1f\n", image.image.c_str(), image.counts.vertebrae,
+                image.counts.handPlacements, image.counts.drags, image.counts.accepts, image.counts.keystrokes(),
+                image.seconds, without.images[i].seconds);
   }
   std::printf("\n%zu images: mean %.1f s with predictions, %.1f s without; mean %.1f pointer actions and %.1f "
               "keystrokes with predictions (%.1f and %.1f without)\n",

@@ -50,6 +50,17 @@ void Canvas::centerOn(Point image)
   m_view.pan(m_rect.x + m_rect.width / 2.0 - now.x, m_rect.y + m_rect.height / 2.0 - now.y);
 }
 
+Canvas::Ghosts withGhostsAccepted(const core::AnnotationSession& session, core::Level level,
+                                  const Canvas::Ghosts& ghosts)
+{
+  Canvas::Ghosts accepted;
+  for (int slot = 0; slot < core::SlotCount; ++slot) {
+    const auto index = static_cast<std::size_t>(slot);
+    accepted[index] = ghosts[index] ? ghosts[index] : session.pointAt({level, static_cast<core::Slot>(slot)});
+  }
+  return accepted;
+}
+
 void Canvas::setGhosts(core::Level level, std::optional<Ghosts> ghosts)
 {
   m_ghostLevel = level;
@@ -116,14 +127,10 @@ void Canvas::onPress(int button, Point screen, core::Workbench& workbench)
       session.beginDrag(*hit);
       m_drag = DragMode::Landmark;
     } else if (const auto ghost = hitGhost(image)) {
-      // Correcting one predicted point accepts the other five as they are.
-      std::array<std::optional<Point>, core::SlotCount> accepted;
-      for (int slot = 0; slot < core::SlotCount; ++slot) {
-        accepted[static_cast<std::size_t>(slot)] = (*m_ghosts)[static_cast<std::size_t>(slot)];
-      }
-      session.setVertebraPoints(m_ghostLevel, accepted);
+      // Correcting one predicted point accepts the other ghost points as they are.
+      session.setVertebraPoints(m_ghostLevel, withGhostsAccepted(session, m_ghostLevel, *m_ghosts));
       const core::LandmarkRef ref{m_ghostLevel, static_cast<core::Slot>(*ghost)};
-      const Point landmark = (*m_ghosts)[static_cast<std::size_t>(*ghost)];
+      const Point landmark = *(*m_ghosts)[static_cast<std::size_t>(*ghost)];
       m_grabOffset = {landmark.x - image.x, landmark.y - image.y};
       m_ghosts.reset();
       session.setCurrent(ref);
@@ -149,8 +156,11 @@ std::optional<int> Canvas::hitGhost(Point image) const
   std::optional<int> nearest;
   double nearestDistance = radius;
   for (int slot = 0; slot < core::SlotCount; ++slot) {
-    const Point& ghost = (*m_ghosts)[static_cast<std::size_t>(slot)];
-    const double distance = std::hypot(ghost.x - image.x, ghost.y - image.y);
+    const auto& ghost = (*m_ghosts)[static_cast<std::size_t>(slot)];
+    if (!ghost) {
+      continue;
+    }
+    const double distance = std::hypot(ghost->x - image.x, ghost->y - image.y);
     if (distance <= nearestDistance) {
       nearest = slot;
       nearestDistance = distance;

@@ -41,8 +41,9 @@ class Canvas {
   void centerOn(core::Point image);
   bool draggingLandmark() const { return m_drag == DragMode::Landmark; }
 
-  // Predicted points of level shown as ghosts; pressing on one accepts all six and drags it.
-  using Ghosts = std::array<core::Point, core::SlotCount>;
+  // Predicted points of level's unplaced landmarks, shown as ghosts (nullopt for placed slots).
+  // Pressing on one accepts all of them and drags it.
+  using Ghosts = std::array<std::optional<core::Point>, core::SlotCount>;
   void setGhosts(core::Level level, std::optional<Ghosts> ghosts);
   const std::optional<Ghosts>& ghosts() const { return m_ghosts; }
 
@@ -80,5 +81,10 @@ class Canvas {
   std::optional<Ghosts> m_ghosts;
   core::Level m_ghostLevel = core::Level::L5;
 };
+
+// All six points of level once its ghost points are accepted: the ghosts, and the placed points
+// where there is no ghost.
+Canvas::Ghosts withGhostsAccepted(const core::AnnotationSession& session, core::Level level,
+                                  const Canvas::Ghosts& ghosts);
 
 }  // namespace spinemark::app

@@ -71,15 +71,22 @@ void drawVertebra(ImDrawList* drawList, const core::ViewTransform& view, core::L
   }
 }
 
-void drawGhosts(ImDrawList* drawList, const core::ViewTransform& view, const std::array<Point, core::SlotCount>& ghosts)
+// The ghost points as circles, and the outline of the whole predicted vertebra through the ghosts
+// and the placed points.
+void drawGhosts(ImDrawList* drawList, const core::ViewTransform& view, const Canvas::Ghosts& ghosts,
+                const Canvas::Ghosts& outline)
 {
   for (std::size_t i = 0; i < OutlineOrder.size(); ++i) {
-    const Point from = ghosts[static_cast<std::size_t>(OutlineOrder[i])];
-    const Point to = ghosts[static_cast<std::size_t>(OutlineOrder[(i + 1) % OutlineOrder.size()])];
-    drawList->AddLine(toImVec(view.imageToScreen(from)), toImVec(view.imageToScreen(to)), GhostColor, 1.0f);
+    const auto& from = outline[static_cast<std::size_t>(OutlineOrder[i])];
+    const auto& to = outline[static_cast<std::size_t>(OutlineOrder[(i + 1) % OutlineOrder.size()])];
+    if (from && to) {
+      drawList->AddLine(toImVec(view.imageToScreen(*from)), toImVec(view.imageToScreen(*to)), GhostColor, 1.0f);
+    }
   }
-  for (const Point& ghost : ghosts) {
-    drawList->AddCircle(toImVec(view.imageToScreen(ghost)), HandleRadius + 1.0f, GhostColor, 12, 1.5f);
+  for (const auto& ghost : ghosts) {
+    if (ghost) {
+      drawList->AddCircle(toImVec(view.imageToScreen(*ghost)), HandleRadius + 1.0f, GhostColor, 12, 1.5f);
+    }
   }
 }
 
@@ -91,7 +98,10 @@ std::string nextStepText(const core::AnnotationSession& session, bool hasGhosts)
                      core::landmarkName(current.slot, orientation) + "  (landmark " +
                      std::to_string(static_cast<int>(current.slot) + 1) + " of 6)";
   if (hasGhosts) {
-    text += "  - Enter accepts the prediction, drag corrects a point, X places by hand";
+    text += session.annotation().vertebrae.count(current.level) &&
+                    session.annotation().vertebrae.at(current.level).placedCount() > 0
+                ? "  - Enter accepts the remaining predicted points, X hides them"
+                : "  - Enter accepts the prediction, drag corrects a point, X places by hand";
   } else if (session.pointAt(current)) {
     text += "  - placed; Space or click moves it";
   } else {
@@ -119,7 +129,7 @@ void Canvas::drawOverlay(ImDrawList* drawList, const core::Workbench& workbench)
     drawList->AddCircle(toImVec(m_view.imageToScreen(*point)), HandleRadius + 4.0f, CurrentColor, 0, 2.0f);
   }
   if (m_ghosts) {
-    drawGhosts(drawList, m_view, *m_ghosts);
+    drawGhosts(drawList, m_view, *m_ghosts, withGhostsAccepted(session, m_ghostLevel, *m_ghosts));
   }
 
   const ImVec2 hudPosition(static_cast<float>(m_rect.x) + 12.0f, static_cast<float>(m_rect.y) + 10.0f);

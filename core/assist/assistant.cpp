@@ -1,6 +1,7 @@
 #include "core/assist/assistant.h"
 
 #include "core/assist/annotation_folder.h"
+#include "core/assist/partial_fit.h"
 
 #include <spdlog/spdlog.h>
 
@@ -38,11 +39,11 @@ LandmarkPredictor loadOrTrain(const std::filesystem::path& annotationsDir, const
   return predictor;
 }
 
-bool isEmptyAndVisible(const ImageAnnotation& annotation, Level level)
+bool isOpenAndVisible(const ImageAnnotation& annotation, Level level)
 {
   const auto found = annotation.vertebrae.find(level);
   return found == annotation.vertebrae.end() ||
-         (found->second.placedCount() == 0 && found->second.status == VertebraStatus::Visible);
+         (!found->second.complete() && found->second.status == VertebraStatus::Visible);
 }
 
 }  // namespace
@@ -104,8 +105,10 @@ std::optional<VertebraPoints> Assistant::suggestion(const AnnotationSession& ses
   m_cachedRevision = session.revision();
   m_cachedLevel = level;
   m_cached.reset();
-  if (isEmptyAndVisible(annotation, level) && !rejected(image, level)) {
-    m_cached = m_predictor->predictNext(annotation, level);
+  if (isOpenAndVisible(annotation, level) && !rejected(image, level)) {
+    if (const auto model = m_predictor->ghostModel(annotation, level)) {
+      m_cached = fitGhosts(*model, placedPoints(annotation, level));
+    }
   }
   return m_cached;
 }

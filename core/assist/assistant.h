@@ -28,8 +28,9 @@ class Assistant {
   void waitUntilReady();
   bool ready();
 
-  // The predicted six points of the session's current vertebra when it has no points yet, is
-  // visible, was not rejected, and the vertebra below it is complete. Cached per revision.
+  // The predicted six points of the session's current vertebra when it is visible, not complete
+  // and not rejected, and the vertebra below it is complete. Placed landmarks keep their position
+  // and the others follow them (fitGhosts). Cached per revision.
   std::optional<VertebraPoints> suggestion(const AnnotationSession& session);
   // Hides the suggestion for level on the image identified by imageKey (its relative path).
   void reject(const std::string& imageKey, Level level);

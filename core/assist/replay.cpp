@@ -1,6 +1,8 @@
 #include "core/assist/replay.h"
 
 #include "core/annotation_session.h"
+#include "core/assist/hand_plan.h"
+#include "core/assist/partial_fit.h"
 
 #include <stdexcept>
 
@@ -32,22 +34,64 @@ std::optional<Level> lowestTruthLevel(const ImageAnnotation& truth)
   return std::nullopt;
 }
 
-void placeByHand(AnnotationSession& session, Level level, const VertebraPoints& truth, ReplayCounts& counts)
+void placeCurrentAtTruth(AnnotationSession& session, Level level, const VertebraPoints& truth, ReplayCounts& counts)
 {
-  for (int slot = 0; slot < SlotCount; ++slot) {
-    const LandmarkRef ref{level, static_cast<Slot>(slot)};
-    if (session.current() != ref) {
-      throw std::logic_error("replay: the session's cursor is not on " + std::string(levelName(level)) +
-                             " slot " + std::to_string(slot) + " during hand placement");
+  if (session.current().level != level) {
+    throw std::logic_error("replay: the session's cursor left " + std::string(levelName(level)) +
+                           " during hand placement");
+  }
+  session.placeCurrent(truth[static_cast<std::size_t>(session.current().slot)]);
+  ++counts.handPlacements;
+}
+
+void followPlan(AnnotationSession& session, Level level, const VertebraPoints& truth, const GhostModel& model,
+                const HandPlan& plan, ReplayCounts& counts)
+{
+  for (const HandStep step : plan.steps) {
+    switch (step) {
+      case HandStep::Place:
+        placeCurrentAtTruth(session, level, truth, counts);
+        break;
+      case HandStep::Skip:
+        session.nextLandmark();
+        ++counts.cursorMoves;
+        break;
+      case HandStep::Accept:
+        session.setVertebraPoints(level, completeWithGhosts(model, placedPoints(session.annotation(), level)));
+        ++counts.accepts;
+        break;
     }
-    session.placeCurrent(truth[static_cast<std::size_t>(slot)]);
-    ++counts.handPlacements;
   }
 }
 
-void useOrRejectPrediction(AnnotationSession& session, Level level, const VertebraPoints& truth,
-                           const VertebraPoints& predicted, const ReplayOptions& options, ReplayCounts& counts)
+void dragWrongPoints(AnnotationSession& session, Level level, const VertebraPoints& truth,
+                     const VertebraPoints& predicted, const std::vector<int>& wrong, ReplayCounts& counts)
 {
+  // The first drag accepts all ghost points; each drag then moves one point to the truth.
+  std::array<std::optional<Point>, SlotCount> ghost;
+  for (std::size_t slot = 0; slot < ghost.size(); ++slot) {
+    ghost[slot] = predicted[slot];
+  }
+  session.setVertebraPoints(level, ghost);
+  for (int slot : wrong) {
+    session.beginDrag({level, static_cast<Slot>(slot)});
+    session.dragTo(truth[static_cast<std::size_t>(slot)]);
+    session.endDrag();
+    ++counts.drags;
+  }
+  if (levelAbove(level)) {
+    session.nextVertebra();
+    ++counts.cursorMoves;
+  }
+}
+
+// Chooses the quicker of two ways through a vertebra with a prediction on screen: drag each wrong
+// ghost point to the truth, or follow the quickest hand plan (hand_plan.h), which accepts the
+// ghost points at once when all six are right.
+void usePrediction(AnnotationSession& session, Level level, const VertebraPoints& truth, const GhostModel& model,
+                   const ReplayOptions& options, ReplayCounts& counts)
+{
+  const VertebraPoints& predicted = model.predicted;
   const double tolerance = options.acceptTolerancePct / 100.0 * superiorEndplateWidth(truth);
   std::vector<int> wrong;
   for (int slot = 0; slot < SlotCount; ++slot) {
@@ -56,37 +100,18 @@ void useOrRejectPrediction(AnnotationSession& session, Level level, const Verteb
       wrong.push_back(slot);
     }
   }
-  std::array<std::optional<Point>, SlotCount> ghost;
-  for (std::size_t slot = 0; slot < ghost.size(); ++slot) {
-    ghost[slot] = predicted[slot];
-  }
-  if (wrong.empty()) {
-    session.setVertebraPoints(level, ghost);
-    ++counts.accepts;
-    return;
-  }
-
   const KlmConstants& klm = options.klm;
-  const auto corrections = static_cast<double>(wrong.size());
-  const double correctSeconds = corrections * (2 * klm.pointingSeconds + klm.keystrokeSeconds) + klm.keystrokeSeconds;
-  const double rejectSeconds = klm.keystrokeSeconds + SlotCount * (klm.pointingSeconds + klm.keystrokeSeconds);
-  if (correctSeconds <= rejectSeconds) {
-    // The first drag accepts all ghost points; each drag then moves one point to the truth.
-    session.setVertebraPoints(level, ghost);
-    for (int slot : wrong) {
-      session.beginDrag({level, static_cast<Slot>(slot)});
-      session.dragTo(truth[static_cast<std::size_t>(slot)]);
-      session.endDrag();
-      ++counts.drags;
-    }
-    if (levelAbove(level)) {
-      session.nextVertebra();
-      ++counts.cursorMoves;
-    }
+  const GhostFit fit = [&model](const PartialPoints& placed) { return fitGhosts(model, placed); };
+  const HandPlan plan = planHandPlacement(fit, truth, tolerance,
+                                          {klm.pointingSeconds + klm.keystrokeSeconds, klm.keystrokeSeconds});
+  const double moveSeconds = levelAbove(level) ? klm.keystrokeSeconds : 0.0;
+  const double dragSeconds =
+      static_cast<double>(wrong.size()) * (2 * klm.pointingSeconds + klm.keystrokeSeconds) + moveSeconds;
+  if (!wrong.empty() && dragSeconds < plan.seconds) {
+    dragWrongPoints(session, level, truth, predicted, wrong, counts);
     return;
   }
-  ++counts.rejects;
-  placeByHand(session, level, truth, counts);
+  followPlan(session, level, truth, model, plan, counts);
 }
 
 }  // namespace
@@ -97,7 +122,6 @@ ReplayCounts& ReplayCounts::operator+=(const ReplayCounts& other)
   handPlacements += other.handPlacements;
   drags += other.drags;
   accepts += other.accepts;
-  rejects += other.rejects;
   cursorMoves += other.cursorMoves;
   return *this;
 }
@@ -130,14 +154,16 @@ ImageReplay replayImage(const ImageAnnotation& truth, const LandmarkPredictor* p
       break;
     }
     ++replay.counts.vertebrae;
-    std::optional<VertebraPoints> predicted;
+    std::optional<GhostModel> predicted;
     if (options.usePredictions && predictor) {
-      predicted = predictor->predictNext(session.annotation(), *level);
+      predicted = predictor->ghostModel(session.annotation(), *level);
     }
     if (predicted) {
-      useOrRejectPrediction(session, *level, *truthPoints, *predicted, options, replay.counts);
+      usePrediction(session, *level, *truthPoints, *predicted, options, replay.counts);
     } else {
-      placeByHand(session, *level, *truthPoints, replay.counts);
+      for (int slot = 0; slot < SlotCount; ++slot) {
+        placeCurrentAtTruth(session, *level, *truthPoints, replay.counts);
+      }
     }
     level = levelAbove(*level);
     if (level && session.current().level != *level) {

@@ -4,11 +4,14 @@
 //
 // Per vertebra the annotator first prepares mentally (M). With a prediction on screen it accepts
 // the ghost points with one key when all six lie within the tolerance of the truth. When some do
-// not, it drags each of those to the truth (the first drag accepts the others), or, when that
-// would take longer, rejects with one key and places all six by hand. A hand placement points at
-// the landmark and presses Space (P + K). A drag points at the ghost point and drags it to the
-// truth with the button held (2 P + one press and release, counted as K). After drags the cursor
-// stays on the corrected vertebra, so one more key (W) moves it up.
+// not, it takes the quicker of two ways. Either it drags each wrong ghost point to the truth (the
+// first drag accepts the others), or it places landmarks by hand: the ghost points of the
+// remaining landmarks follow each placement (assist/partial_fit.h), and once they all lie within
+// the tolerance one key accepts them. It picks the quickest order the cursor allows, skipping a
+// landmark with Tab (K) when placing another first saves time (assist/hand_plan.h). A hand placement points at the landmark
+// and presses Space (P + K). A drag points at the ghost point and drags it to the truth with the
+// button held (2 P + one press and release, counted as K). After drags the cursor stays on the
+// corrected vertebra, so one more key (W) moves it up.
 // NOTE: scrolling, zooming and switching images are not counted.
 #pragma once
 
@@ -43,10 +46,9 @@ struct ReplayCounts {
   int handPlacements = 0;  // landmarks placed by pointing and Space
   int drags = 0;           // ghost points dragged to the truth
   int accepts = 0;         // accept key presses
-  int rejects = 0;         // reject key presses
   int cursorMoves = 0;     // W presses after a corrected vertebra
 
-  int keystrokes() const { return handPlacements + accepts + rejects + cursorMoves; }
+  int keystrokes() const { return handPlacements + accepts + cursorMoves; }
   int pointerActions() const { return handPlacements + drags; }
   ReplayCounts& operator+=(const ReplayCounts& other);
 };

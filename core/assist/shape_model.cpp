@@ -165,13 +165,7 @@ void LandmarkPredictor::refit()
   std::map<std::pair<Level, int>, Examples> byLevel;
   std::map<int, Examples> pooled;
   for (const StoredImage& image : m_images) {
-    ImageAnnotation annotation;
-    for (const auto& [level, points] : image.vertebrae) {
-      Vertebra& vertebra = annotation.vertebrae[level];
-      for (std::size_t slot = 0; slot < points.size(); ++slot) {
-        vertebra.points[slot] = points[slot];
-      }
-    }
+    const ImageAnnotation annotation = toAnnotation(image);
     for (const auto& [target, points] : image.vertebrae) {
       const std::vector<VertebraPoints> below = placedBelow(annotation, target);
       if (below.empty()) {
@@ -204,8 +198,53 @@ void LandmarkPredictor::refit()
       m_pooledModels.emplace(k, fitTrimmed(examples));
     }
   }
+  learnErrors();
   spdlog::debug("landmark predictor: {} images, {} level regressions, {} pooled regressions", m_images.size(),
                 m_levelModels.size(), m_pooledModels.size());
+}
+
+ImageAnnotation LandmarkPredictor::toAnnotation(const StoredImage& image)
+{
+  ImageAnnotation annotation;
+  for (const auto& [level, points] : image.vertebrae) {
+    Vertebra& vertebra = annotation.vertebrae[level];
+    for (std::size_t slot = 0; slot < points.size(); ++slot) {
+      vertebra.points[slot] = points[slot];
+    }
+  }
+  return annotation;
+}
+
+void LandmarkPredictor::learnErrors()
+{
+  std::vector<LevelResidual> residuals;
+  for (const StoredImage& image : m_images) {
+    const ImageAnnotation annotation = toAnnotation(image);
+    for (const auto& [target, points] : image.vertebrae) {
+      const auto prediction = predict(placedBelow(annotation, target), target);
+      if (!prediction || !prediction->frame) {
+        continue;
+      }
+      LevelResidual entry{target, {}};
+      for (std::size_t slot = 0; slot < points.size(); ++slot) {
+        const Point truth = prediction->frame->toFrame(points[slot]);
+        const Point guess = prediction->frame->toFrame(prediction->points[slot]);
+        entry.residual[2 * slot] = truth.x - guess.x;
+        entry.residual[2 * slot + 1] = truth.y - guess.y;
+      }
+      residuals.push_back(entry);
+    }
+  }
+  m_errors.fit(residuals);
+}
+
+std::optional<GhostModel> LandmarkPredictor::ghostModel(const ImageAnnotation& annotation, Level target) const
+{
+  const auto prediction = predict(placedBelow(annotation, target), target);
+  if (!prediction) {
+    return std::nullopt;
+  }
+  return GhostModel{prediction->points, prediction->frame, m_errors.forLevel(target)};
 }
 
 std::optional<VertebraPoints> LandmarkPredictor::predictNext(const ImageAnnotation& annotation, Level target) const
@@ -228,6 +267,7 @@ std::optional<Prediction> LandmarkPredictor::predict(const std::vector<VertebraP
   const RidgeRegression* regression = nullptr;
   Prediction prediction;
   prediction.placedUsed = k;
+  prediction.frame = frame;
   if (auto found = m_levelModels.find({target, k}); frame && found != m_levelModels.end()) {
     regression = &found->second;
     prediction.method = PredictionMethod::LevelRegression;

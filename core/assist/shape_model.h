@@ -10,6 +10,8 @@
 #pragma once
 
 #include "core/annotation.h"
+#include "core/assist/error_covariance.h"
+#include "core/assist/partial_fit.h"
 #include "core/assist/ridge_regression.h"
 #include "core/assist/vertebra_frame.h"
 
@@ -26,6 +28,7 @@ enum class PredictionMethod { LevelRegression, PooledRegression, Extrapolation }
 
 struct Prediction {
   VertebraPoints points;
+  std::optional<VertebraFrame> frame;  // of the nearest vertebra below, where the errors are learned
   PredictionMethod method = PredictionMethod::Extrapolation;
   int placedUsed = 0;  // vertebrae below the target that the prediction used, 1..3
 };
@@ -59,6 +62,9 @@ class LandmarkPredictor {
   std::optional<VertebraPoints> predictNext(const ImageAnnotation& annotation, Level target) const;
   // The same from explicit vertebrae below target, nearest first (only the first 3 are used).
   std::optional<Prediction> predict(const std::vector<VertebraPoints>& below, Level target) const;
+  // predictNext with the error covariance of target's level, for fitting ghost points to the
+  // landmarks already placed (partial_fit.h).
+  std::optional<GhostModel> ghostModel(const ImageAnnotation& annotation, Level target) const;
 
   std::size_t imageCount() const { return m_images.size(); }
   // Examples behind the (target, k) regression, 0 when that regression is not fitted.
@@ -76,12 +82,16 @@ class LandmarkPredictor {
     std::map<Level, VertebraPoints> vertebrae;
   };
   static StoredImage toStored(const ImageAnnotation& image);
+  static ImageAnnotation toAnnotation(const StoredImage& image);
   void refit();
+  // Learns m_errors from the fitted models' residuals on the training images.
+  void learnErrors();
 
   PredictorOptions m_options;
   std::vector<StoredImage> m_images;
   std::map<std::pair<Level, int>, RidgeRegression> m_levelModels;
   std::map<int, RidgeRegression> m_pooledModels;
+  ErrorCovariances m_errors;
 };
 
 // Where a workspace keeps its model: <annotations>/.spinemark/assist-model.json. The folder name

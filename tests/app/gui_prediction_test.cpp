@@ -1,5 +1,6 @@
-// GUI test of predicted landmarks: after L5 is placed by hand, Enter accepts the ghost points of
-// L4 and L3, a drag corrects one L3 point, and the saved file holds exactly those positions.
+// GUI tests of predicted landmarks: after L5 is placed by hand, Enter accepts the ghost points of
+// L4 and L3, a drag corrects one L3 point, and the saved file holds exactly those positions. Ghost
+// points also follow a landmark placed by hand, and Enter then accepts the remaining ones.
 #include "app/gui_harness.h"
 #include "core/annotation_json.h"
 #include "core/assist/shape_model.h"
@@ -25,17 +26,24 @@ std::string pointLine(const char* command, Point point)
   return spinemark::testing::scriptLine(command, point.x, point.y);
 }
 
+// Writes a lateral phantom PNG to path and returns the phantom with its ground truth.
+spinemark::core::Phantom writeLateralPhantom(const std::filesystem::path& path)
+{
+  spinemark::core::PhantomOptions options;
+  options.view = spinemark::core::View::Lateral;
+  auto phantom = spinemark::core::makePhantom(options);
+  spinemark::core::writePhantomPng(phantom, path);
+  return phantom;
+}
+
 TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
 {
   if (!spinemark::testing::haveDisplay()) {
     GTEST_SKIP() << "no X display";
   }
   const auto scratch = spinemark::testing::makeScratchDir("gui-prediction");
-  spinemark::core::PhantomOptions options;
-  options.view = spinemark::core::View::Lateral;
-  const auto phantom = spinemark::core::makePhantom(options);
   const auto image = scratch / "phantom.png";
-  spinemark::core::writePhantomPng(phantom, image);
+  const auto phantom = writeLateralPhantom(image);
   const auto& truth = phantom.truth;
 
   // The workspace has no annotations yet, so the predictor extrapolates from the vertebrae below.
@@ -88,6 +96,45 @@ TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
     accepted += entry.action == spinemark::core::HistoryAction::AcceptPrediction ? 1 : 0;
   }
   EXPECT_EQ(accepted, 2);
+}
+
+TEST(GuiPrediction, GhostsFollowHandPlacement)
+{
+  if (!spinemark::testing::haveDisplay()) {
+    GTEST_SKIP() << "no X display";
+  }
+  const auto scratch = spinemark::testing::makeScratchDir("gui-prediction-partial");
+  const auto image = scratch / "phantom.png";
+  const auto phantom = writeLateralPhantom(image);
+
+  spinemark::core::ImageAnnotation below;
+  below.vertebrae[Level::L5] = phantom.truth.at(Level::L5);
+  const auto l4 = spinemark::core::assist::LandmarkPredictor().predictNext(below, Level::L4);
+  ASSERT_TRUE(l4.has_value());
+  // The first L4 landmark placed with Space 15 px right of and 12 px above its ghost point. An
+  // empty model knows no error covariance, so the other ghost points shift by the same amount.
+  const Point shift{15.0, -12.0};
+  const Point first = (*l4)[0];
+  std::string script = "wait 2\n";
+  for (const auto& point : phantom.truth.at(Level::L5).points) {
+    script += pointLine("click", *point);
+  }
+  script += "wait 1\n" + pointLine("move", {first.x + shift.x, first.y + shift.y}) + "key SPACE\nwait 1\n";
+  script += "key ENTER\nwait 2\nquit\n";
+  writeText(scratch / "script.txt", script);
+
+  const auto run = runSpinemark({image.string(), "--annotations", (scratch / "annotations").string(), "--script",
+                                 (scratch / "script.txt").string(), "--window-size", "1200x900"});
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  const auto saved = spinemark::core::readAnnotationFile(scratch / "annotations" / "phantom.png.json");
+  ASSERT_TRUE(saved.vertebrae.count(Level::L4));
+  for (int slot = 0; slot < SlotCount; ++slot) {
+    const auto index = static_cast<std::size_t>(slot);
+    const auto& savedL4 = saved.vertebrae.at(Level::L4).points[index];
+    ASSERT_TRUE(savedL4.has_value()) << "L4 slot " << slot;
+    EXPECT_NEAR(savedL4->x, (*l4)[index].x + shift.x, 0.05) << "L4 slot " << slot;
+    EXPECT_NEAR(savedL4->y, (*l4)[index].y + shift.y, 0.05) << "L4 slot " << slot;
+  }
 }
 
 }  // namespace
