@@ -1,6 +1,7 @@
 // Subcommands that turn files into other files: export, render and sample-workspace.
 #include "app/commands.h"
 
+#include "core/coco_export.h"
 #include "core/csv_export.h"
 #include "core/phantom.h"
 #include "core/quality/morphometry.h"
@@ -23,11 +24,22 @@ struct ExportOptions {
   std::filesystem::path out;
 };
 
+core::ExportReport exportIn(const std::string& format, const std::filesystem::path& folder, std::ostream& out)
+{
+  if (format == "coco") {
+    return core::exportCocoKeypoints(folder, out);
+  }
+  if (format == "morphometry-csv") {
+    return core::quality::exportMorphometryCsv(folder, out);
+  }
+  return core::exportLandmarksCsv(folder, out);
+}
+
 int runExport(const ExportOptions& options)
 {
-  if (options.format != "csv" && options.format != "morphometry-csv") {
+  if (options.format != "csv" && options.format != "morphometry-csv" && options.format != "coco") {
     std::cerr << "spinemark export: unsupported format '" << options.format
-              << "'; use --format csv or --format morphometry-csv\n";
+              << "'; use --format csv, --format coco or --format morphometry-csv\n";
     return 2;
   }
   const auto folder = options.annotations.empty() ? options.workspace / "annotations" : options.annotations;
@@ -45,8 +57,7 @@ int runExport(const ExportOptions& options)
     }
   }
   std::ostream& stream = options.out.empty() ? std::cout : file;
-  const auto report = options.format == "csv" ? core::exportLandmarksCsv(folder, stream)
-                                              : core::quality::exportMorphometryCsv(folder, stream);
+  const auto report = exportIn(options.format, folder, stream);
   for (const auto& error : report.errors) {
     std::cerr << "spinemark export: skipped " << error << "\n";
   }
@@ -72,7 +83,8 @@ void addExportCommand(CLI::App& cli, SubcommandList& commands)
   auto* parser = cli.add_subcommand("export", "Print a workspace's landmarks for machine learning");
   parser
       ->add_option("--format", options->format,
-                   "Output format: csv (landmarks) or morphometry-csv (heights, ratios, Genant grade)")
+                   "Output format: csv (landmarks), coco (COCO keypoint JSON) or morphometry-csv (heights, "
+                   "ratios, Genant grade)")
       ->required();
   parser->add_option("workspace", options->workspace, "Workspace folder")->required();
   parser->add_option("--annotations", options->annotations, "Annotation folder (default WORKSPACE/annotations)");

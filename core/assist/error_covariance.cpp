@@ -42,7 +42,8 @@ void ErrorCovariances::fit(const std::vector<LevelResidual>& residuals)
     lengths.push_back(length(entry.residual));
   }
   std::vector<double> sorted = lengths;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2),
+                   sorted.end());
   const double limit = 3.0 * sorted[sorted.size() / 2];
 
   for (std::size_t i = 0; i < residuals.size(); ++i) {

@@ -17,10 +17,7 @@ struct State {
   int cursor = 0;  // slot the cursor is on
 };
 
-int stateIndex(State state)
-{
-  return state.mask * SlotCount + state.cursor;
-}
+int stateIndex(State state) { return state.mask * SlotCount + state.cursor; }
 
 // The session's rule after a placement: the first empty slot after the cursor, wrapping around.
 int nextEmpty(int mask, int from)
@@ -76,7 +73,8 @@ HandPlan planFrom(const std::vector<Arrival>& arrivals, int last, double seconds
 
 }  // namespace
 
-HandPlan planHandPlacement(const GhostFit& fit, const VertebraPoints& truth, double tolerance, StepSeconds seconds)
+HandPlan planHandPlacement(const GhostFit& fit, const VertebraPoints& truth, double tolerance,
+                           StepSeconds seconds)
 {
   std::array<std::optional<bool>, MaskCount> right;
   const auto ghostsRightFor = [&](int mask) {

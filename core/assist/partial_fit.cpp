@@ -1,7 +1,6 @@
 #include "core/assist/partial_fit.h"
 
 #include <Eigen/Dense>
-
 #include <cmath>
 #include <vector>
 
@@ -88,28 +87,26 @@ Point middleOnChord(const Point& first, const Point& second, const Point& middle
   return {placedFirst.x + along * px - across * py, placedFirst.y + along * py + across * px};
 }
 
-void fitMiddle(const VertebraPoints& predicted, const PartialPoints& placed, Slot first, Slot middle, Slot second,
-               VertebraPoints& fitted)
+void fitMiddle(const VertebraPoints& predicted, const PartialPoints& placed, Slot first, Slot middle,
+               Slot second, VertebraPoints& fitted)
 {
   const auto index = [](Slot slot) { return static_cast<std::size_t>(slot); };
   if (placed[index(middle)] || !placed[index(first)] || !placed[index(second)]) {
     return;
   }
-  fitted[index(middle)] = middleOnChord(predicted[index(first)], predicted[index(second)], predicted[index(middle)],
-                                        *placed[index(first)], *placed[index(second)]);
+  fitted[index(middle)] =
+      middleOnChord(predicted[index(first)], predicted[index(second)], predicted[index(middle)],
+                    *placed[index(first)], *placed[index(second)]);
 }
 
 // Coordinate index of a slot's x (axis 0) or y (axis 1) in a Residual.
-int coordinate(int slot, int axis)
-{
-  return 2 * slot + axis;
-}
+int coordinate(int slot, int axis) { return 2 * slot + axis; }
 
 // The conditional mean of the unknown slots' errors given the known ones, added to the prediction:
 // mean = C_uk C_kk^-1 e_k, with a small ridge on C_kk because the covariance is singular when
 // midpoints sit exactly between their corners.
-VertebraPoints conditioned(const GhostModel& model, const PartialPoints& placed, const std::vector<int>& known,
-                           const std::vector<int>& unknown)
+VertebraPoints conditioned(const GhostModel& model, const PartialPoints& placed,
+                           const std::vector<int>& known, const std::vector<int>& unknown)
 {
   const auto knownCount = static_cast<Eigen::Index>(2 * known.size());
   const auto unknownCount = static_cast<Eigen::Index>(2 * unknown.size());
@@ -121,10 +118,12 @@ VertebraPoints conditioned(const GhostModel& model, const PartialPoints& placed,
   for (Eigen::Index i = 0; i < knownCount; ++i) {
     const int row = coordinate(known[static_cast<std::size_t>(i / 2)], static_cast<int>(i % 2));
     for (Eigen::Index j = 0; j < knownCount; ++j) {
-      knownKnown(i, j) = errors(row, coordinate(known[static_cast<std::size_t>(j / 2)], static_cast<int>(j % 2)));
+      knownKnown(i, j) =
+          errors(row, coordinate(known[static_cast<std::size_t>(j / 2)], static_cast<int>(j % 2)));
     }
     for (Eigen::Index j = 0; j < unknownCount; ++j) {
-      unknownKnown(j, i) = errors(coordinate(unknown[static_cast<std::size_t>(j / 2)], static_cast<int>(j % 2)), row);
+      unknownKnown(j, i) =
+          errors(coordinate(unknown[static_cast<std::size_t>(j / 2)], static_cast<int>(j % 2)), row);
     }
   }
   for (std::size_t i = 0; i < known.size(); ++i) {
