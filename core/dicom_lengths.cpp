@@ -100,15 +100,44 @@ std::string findJpeg2000HeaderProblem(const std::uint8_t* data, std::size_t size
   return {};
 }
 
+// Compares the JPEG process of a fragment with the file's transfer syntax. GDCM 3.0.21 derives a
+// transfer syntax from the JPEG header while ImageReader::Read runs, and asserts that it matches
+// the file's (gdcmPixmapReader.cxx:1075) at least when Columns is missing. The check accepts
+// baseline-coded data in an extended file, which every extended decoder reads.
+std::string findJpegProcessMismatch(std::uint8_t frameMarker, std::uint8_t precision, int predictor,
+                                    const std::string& transferSyntax)
+{
+  std::string derived;
+  if (frameMarker == 0xC3) {  // lossless, Huffman
+    derived = predictor == 1 ? "1.2.840.10008.1.2.4.70" : "1.2.840.10008.1.2.4.57";
+  } else if ((frameMarker == 0xC0 || frameMarker == 0xC1) && precision <= 8) {
+    derived = "1.2.840.10008.1.2.4.50";
+  } else if ((frameMarker == 0xC0 || frameMarker == 0xC1) && precision <= 12) {
+    derived = "1.2.840.10008.1.2.4.51";
+  } else {
+    char name[8];
+    std::snprintf(name, sizeof name, "FF%02X", frameMarker);
+    return "the JPEG frame header " + std::string(name) + " with " + std::to_string(precision) +
+           "-bit samples is not baseline, extended or lossless Huffman coding";
+  }
+  const bool baselineAsExtended = derived == "1.2.840.10008.1.2.4.50" && transferSyntax == "1.2.840.10008.1.2.4.51";
+  if (derived != transferSyntax && !baselineAsExtended) {
+    return "the JPEG data is coded for transfer syntax " + derived + ", but the file declares " + transferSyntax;
+  }
+  return {};
+}
+
 // Finds what makes GDCM 3.0.21 abort in JPEGBITSCodec::GetHeaderInfo, which ImageReader::Read
 // calls on a JPEG fragment. GDCM asserts on every libjpeg warning but one. libjpeg warns about
 // bytes between marker segments and about a header that ends before SOS. Returns the problem, or
 // an empty string, and walks from SOI up to SOS.
 // NOTE: libjpeg's other header warnings (a JFIF major version other than 1, an unknown Adobe
 // transform) are not checked.
-std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size)
+std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size, const std::string& transferSyntax)
 {
   constexpr std::uint8_t StartOfScan = 0xDA;
+  std::uint8_t frameMarker = 0;  // SOFn
+  std::uint8_t precision = 0;
   std::size_t offset = 2;  // after SOI
   while (true) {
     if (offset >= size) {
@@ -133,8 +162,16 @@ std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size)
              " of its fragment declares " + std::to_string(length) + " bytes, but only " +
              std::to_string(size - offset - 1) + " follow";
     }
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC && length >= 3) {
+      frameMarker = marker;
+      precision = data[offset + 3];
+    }
     if (marker == StartOfScan) {
-      return {};
+      // The predictor Ss follows Ns and the Ns component selectors.
+      const std::size_t components = length >= 3 ? data[offset + 3] : 0;
+      const std::size_t predictorOffset = offset + 4 + 2 * components;
+      const int predictor = 4 + 2 * components < length ? data[predictorOffset] : -1;
+      return findJpegProcessMismatch(frameMarker, precision, predictor, transferSyntax);
     }
     offset += 1 + length;
   }
@@ -344,6 +381,7 @@ class ElementWalker {
     }
     if (group == 0x0002 && element == 0x0010) {
       readTransferSyntax(value, length);
+      checkTransferSyntax(offset);
     }
     if (group == 0x0028 && element == 0x0002) {
       checkSamplesPerPixel(offset, value, length, encoding);
@@ -384,7 +422,7 @@ class ElementWalker {
     if (m_jpeg2000 && startsWith0xFF && m_bytes[value + 1] == 0x4F) {  // SOC
       problem = findJpeg2000HeaderProblem(m_bytes.data() + value, length);
     } else if (m_jpeg && startsWith0xFF && m_bytes[value + 1] == 0xD8) {  // SOI
-      problem = findJpegHeaderProblem(m_bytes.data() + value, length);
+      problem = findJpegHeaderProblem(m_bytes.data() + value, length, m_transferSyntax);
     }
     if (!problem.empty()) {
       fail(offset, problem);
@@ -405,12 +443,30 @@ class ElementWalker {
     }
   }
 
+  // Rejects a transfer syntax that spinemark does not decode. GDCM knows retired ones too, such as
+  // JPEG extended processes 3 and 5, and can assert on their JPEG headers (see
+  // findJpegProcessMismatch).
+  void checkTransferSyntax(std::size_t offset) const
+  {
+    static constexpr std::string_view Supported[] = {
+        "1.2.840.10008.1.2",      "1.2.840.10008.1.2.1",    "1.2.840.10008.1.2.2",    "1.2.840.10008.1.2.1.99",
+        "1.2.840.10008.1.2.5",    "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
+        "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90",
+        "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.93"};
+    if (!contains(std::begin(Supported), std::end(Supported), m_transferSyntax)) {
+      throw ImageLoadError(m_path, "transfer syntax " + m_transferSyntax + " (at byte " + std::to_string(offset) +
+                                       ") is not supported; convert the file to explicit VR little endian, "
+                                       "for example with gdcmconv --raw");
+    }
+  }
+
   void readTransferSyntax(std::size_t value, std::uint32_t length)
   {
     std::string uid(reinterpret_cast<const char*>(m_bytes.data()) + value, length);
     while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) {
       uid.pop_back();
     }
+    m_transferSyntax = uid;
     m_dataSet.explicitVr = uid != "1.2.840.10008.1.2";  // Implicit VR Little Endian
     m_dataSet.bigEndian = uid == "1.2.840.10008.1.2.2";  // Explicit VR Big Endian (retired)
     m_deflated = uid == "1.2.840.10008.1.2.1.99";        // Deflated Explicit VR Little Endian
@@ -427,6 +483,7 @@ class ElementWalker {
   Encoding m_dataSet;
   bool m_preamble = false;
   bool m_deflated = false;
+  std::string m_transferSyntax;
   bool m_jpeg = false;
   bool m_jpeg2000 = false;
   bool m_inFragments = false;

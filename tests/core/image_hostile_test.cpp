@@ -472,6 +472,45 @@ TEST(HostileDicom, RowsWithWrongVrRejected)
   expectRejectedWithoutAllocating(path, "element (0028,0010) has VR DS, but DICOM defines US");
 }
 
+// Replaces the transfer syntax UID of a file written as JPEG lossless (first-order prediction),
+// and hides Columns by changing its group to 0x2028, so that GDCM reads the JPEG header to find the
+// image size and compares the transfer syntax coded there with the file's.
+std::string withTransferSyntaxNoColumns(const std::string& bytes, const std::string& uid)
+{
+  std::string edited = bytes;
+  const std::string lossless = "1.2.840.10008.1.2.4.70";
+  const std::size_t at = edited.find(lossless);
+  EXPECT_NE(at, std::string::npos);
+  EXPECT_EQ(uid.size(), lossless.size());
+  edited.replace(at, lossless.size(), uid);
+  const std::size_t columns = edited.find(std::string("\x28\x00\x11\x00US", 6));
+  EXPECT_NE(columns, std::string::npos);
+  edited[columns + 1] = '\x20';
+  return edited;
+}
+
+// fuzz_dicom_loader found this: GDCM 3.0 knows the retired JPEG extended processes 3 and 5, and
+// aborts on an assertion when Columns is missing and the JPEG data is coded otherwise.
+TEST(HostileDicom, RetiredTransferSyntaxRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-retired-syntax");
+  const std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const auto path = dir / "retired-syntax.dcm";
+  writeBytes(path, withTransferSyntaxNoColumns(bytes, "1.2.840.10008.1.2.4.53"));
+  expectRejectedWithoutAllocating(path, "transfer syntax 1.2.840.10008.1.2.4.53 (at byte");
+}
+
+// GDCM 3.0 aborts on an assertion when Columns is missing and the JPEG header codes another
+// transfer syntax than the file declares: here first-order prediction (.70) in a .57 file.
+TEST(HostileDicom, JpegProcessMismatchRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-jpeg-process");
+  const std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const auto path = dir / "jpeg-process.dcm";
+  writeBytes(path, withTransferSyntaxNoColumns(bytes, "1.2.840.10008.1.2.4.57"));
+  expectRejectedWithoutAllocating(path, "coded for transfer syntax 1.2.840.10008.1.2.4.70, but the file declares");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
