@@ -1,28 +1,31 @@
 #include "core/assist/assistant.h"
 
-#include "core/assist/annotation_folder.h"
-#include "core/assist/partial_fit.h"
-
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <system_error>
+#include <utility>
+
+#include "core/assist/annotation_folder.h"
+#include "core/assist/partial_fit.h"
 
 namespace spinemark::core::assist {
 namespace {
 
 // Loads the seeded model file when it exists, else learns from the workspace's annotations.
-LandmarkPredictor loadOrTrain(const std::filesystem::path& annotationsDir, const std::filesystem::path& modelPath,
-                              std::vector<std::string>& messages)
+LandmarkPredictor loadOrTrain(const std::filesystem::path& annotationsDir,
+                              const std::filesystem::path& modelPath, std::vector<std::string>& messages)
 {
   std::error_code error;
   if (std::filesystem::exists(modelPath, error)) {
     try {
       auto predictor = LandmarkPredictor::load(modelPath);
-      spdlog::info("landmark predictor loaded from {} ({} images)", modelPath.string(), predictor.imageCount());
+      spdlog::info("landmark predictor loaded from {} ({} images)", modelPath.string(),
+                   predictor.imageCount());
       return predictor;
     } catch (const ModelFileError& problem) {
-      messages.push_back(std::string(problem.what()) + "; predictions are learned from this workspace instead");
+      messages.push_back(std::string(problem.what()) +
+                         "; predictions are learned from this workspace instead");
     }
   }
   LandmarkPredictor predictor;
@@ -60,8 +63,10 @@ Assistant::Assistant(std::filesystem::path annotationsDir)
 
 Assistant::~Assistant()
 {
-  if (m_loading.valid()) {
-    m_loading.wait();
+  try {
+    waitUntilReady();
+  } catch (const std::exception& problem) {
+    spdlog::error("landmark predictor: the last refit failed: {}", problem.what());
   }
 }
 
@@ -82,12 +87,53 @@ bool Assistant::ready()
   if (m_loading.valid() && m_loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     finishLoading();
   }
+  collectRefit(false);
   return m_predictor.has_value();
 }
 
 void Assistant::waitUntilReady()
 {
   finishLoading();
+  while (m_refitting.valid() || (!m_queued.empty() && m_predictor)) {
+    collectRefit(true);
+  }
+}
+
+void Assistant::collectRefit(bool wait)
+{
+  if (m_refitting.valid() &&
+      (wait || m_refitting.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+    auto result = m_refitting.get();
+    m_predictor = std::move(result.predictor);
+    m_cachedRevision = ~0UL;
+    for (auto& message : result.messages) {
+      spdlog::warn("{}", message);
+      m_messages.push_back(std::move(message));
+    }
+  }
+  if (!m_refitting.valid()) {
+    startRefit();
+  }
+}
+
+void Assistant::startRefit()
+{
+  if (!m_predictor || m_queued.empty()) {
+    return;
+  }
+  m_refitting = std::async(
+      std::launch::async,
+      [predictor = *m_predictor, images = std::exchange(m_queued, {}), path = m_modelPath]() mutable {
+        LoadResult result;
+        predictor.addImages(images);
+        try {
+          predictor.save(path);
+        } catch (const std::exception& problem) {
+          result.messages.push_back(std::string("cannot save the landmark model: ") + problem.what());
+        }
+        result.predictor = std::move(predictor);
+        return result;
+      });
 }
 
 std::optional<VertebraPoints> Assistant::suggestion(const AnnotationSession& session)
@@ -126,24 +172,12 @@ bool Assistant::rejected(const std::string& imageKey, Level level) const
 
 void Assistant::learnFrom(const ImageAnnotation& annotation)
 {
-  waitUntilReady();
-  m_predictor->addCompletedImage(annotation);
-  m_cachedRevision = ~0UL;
-  try {
-    m_predictor->save(m_modelPath);
-  } catch (const std::exception& problem) {
-    m_messages.push_back(std::string("cannot save the landmark model: ") + problem.what());
-  }
+  m_queued.push_back(annotation);
+  ready();
 }
 
-std::size_t Assistant::trainingImages()
-{
-  return ready() ? m_predictor->imageCount() : 0;
-}
+std::size_t Assistant::trainingImages() { return ready() ? m_predictor->imageCount() : 0; }
 
-std::vector<std::string> Assistant::takeMessages()
-{
-  return std::exchange(m_messages, {});
-}
+std::vector<std::string> Assistant::takeMessages() { return std::exchange(m_messages, {}); }
 
 }  // namespace spinemark::core::assist

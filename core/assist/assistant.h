@@ -3,15 +3,15 @@
 // the next vertebra while the annotator works, and updated as images are completed.
 #pragma once
 
-#include "core/annotation_session.h"
-#include "core/assist/shape_model.h"
-
 #include <filesystem>
 #include <future>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "core/annotation_session.h"
+#include "core/assist/shape_model.h"
 
 namespace spinemark::core::assist {
 
@@ -24,7 +24,8 @@ class Assistant {
   Assistant(const Assistant&) = delete;
   Assistant& operator=(const Assistant&) = delete;
 
-  // Blocks until the background load or training has finished (tests, and before saving).
+  // Blocks until the background load or training and every queued refit have finished (tests,
+  // and before the app exits).
   void waitUntilReady();
   bool ready();
 
@@ -36,7 +37,9 @@ class Assistant {
   void reject(const std::string& imageKey, Level level);
   bool rejected(const std::string& imageKey, Level level) const;
 
-  // Adds a completed image to the training data, refits and saves the model file.
+  // Queues a completed image for the training data. A background thread refits and saves the
+  // model file, and the refitted model replaces the current one once it is done, so the caller
+  // never waits for a refit. Images completed meanwhile go into the next refit.
   void learnFrom(const ImageAnnotation& annotation);
   std::size_t trainingImages();
 
@@ -45,6 +48,10 @@ class Assistant {
 
  private:
   void finishLoading();
+  // Takes a finished refit's model (blocking when wait is true), then starts the next refit when
+  // images are queued.
+  void collectRefit(bool wait);
+  void startRefit();
 
   std::filesystem::path m_annotationsDir;
   std::filesystem::path m_modelPath;
@@ -53,6 +60,8 @@ class Assistant {
     std::vector<std::string> messages;
   };
   std::future<LoadResult> m_loading;
+  std::future<LoadResult> m_refitting;
+  std::vector<ImageAnnotation> m_queued;  // completed images waiting for the next refit
   std::optional<LandmarkPredictor> m_predictor;
   std::set<std::pair<std::string, Level>> m_rejected;
   std::vector<std::string> m_messages;
