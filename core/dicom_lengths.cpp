@@ -19,6 +19,7 @@ namespace {
 constexpr std::uint32_t UndefinedLength = 0xFFFFFFFF;
 constexpr std::uint16_t ItemGroup = 0xFFFE;
 constexpr std::uint16_t ItemElement = 0xE000;
+constexpr std::uint16_t ItemDelimiterElement = 0xE00D;
 constexpr std::uint16_t SequenceDelimiterElement = 0xE0DD;
 
 struct Encoding {
@@ -403,6 +404,12 @@ class ElementWalker {
     // Item and delimiter headers are a tag and a 32-bit length in every transfer syntax.
     const std::uint32_t length = read32(offset + 4, encoding.bigEndian);
     const std::size_t value = offset + 8;
+    // GDCM 3.0.21 reads a delimiter's length like a fragment's and allocates it, so a delimiter
+    // that declares 2 GB costs 2 GB. DICOM requires 0 there.
+    if ((element == SequenceDelimiterElement || element == ItemDelimiterElement) && length != 0) {
+      fail(offset, "the delimitation item " + tagName(ItemGroup, element) + " declares " + std::to_string(length) +
+                       " bytes, but DICOM requires 0");
+    }
     if (element == SequenceDelimiterElement) {
       m_inFragments = false;
       return value;
@@ -443,8 +450,8 @@ class ElementWalker {
     }
   }
 
-  // Rejects a transfer syntax that spinemark does not decode. GDCM knows retired ones too, such as
-  // JPEG extended processes 3 and 5, and can assert on their JPEG headers (see
+  // Rejects a transfer syntax that spinemark does not decode. GDCM also recognizes retired ones,
+  // such as JPEG extended processes 3 and 5, and can assert on their JPEG headers (see
   // findJpegProcessMismatch).
   void checkTransferSyntax(std::size_t offset) const
   {

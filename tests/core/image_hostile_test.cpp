@@ -472,9 +472,9 @@ TEST(HostileDicom, RowsWithWrongVrRejected)
   expectRejectedWithoutAllocating(path, "element (0028,0010) has VR DS, but DICOM defines US");
 }
 
-// Replaces the transfer syntax UID of a file written as JPEG lossless (first-order prediction),
-// and hides Columns by changing its group to 0x2028, so that GDCM reads the JPEG header to find the
-// image size and compares the transfer syntax coded there with the file's.
+// Replaces the transfer syntax UID of a file written as JPEG lossless (first-order prediction).
+// It also hides Columns by changing its group to 0x2028. GDCM then reads the JPEG header to find
+// the image size and compares the transfer syntax coded there with the file's.
 std::string withTransferSyntaxNoColumns(const std::string& bytes, const std::string& uid)
 {
   std::string edited = bytes;
@@ -489,8 +489,8 @@ std::string withTransferSyntaxNoColumns(const std::string& bytes, const std::str
   return edited;
 }
 
-// fuzz_dicom_loader found this: GDCM 3.0 knows the retired JPEG extended processes 3 and 5, and
-// aborts on an assertion when Columns is missing and the JPEG data is coded otherwise.
+// fuzz_dicom_loader found this: GDCM 3.0 recognizes the retired JPEG extended processes 3 and 5,
+// and aborts on an assertion when Columns is missing and the JPEG data is coded otherwise.
 TEST(HostileDicom, RetiredTransferSyntaxRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-retired-syntax");
@@ -509,6 +509,20 @@ TEST(HostileDicom, JpegProcessMismatchRejected)
   const auto path = dir / "jpeg-process.dcm";
   writeBytes(path, withTransferSyntaxNoColumns(bytes, "1.2.840.10008.1.2.4.57"));
   expectRejectedWithoutAllocating(path, "coded for transfer syntax 1.2.840.10008.1.2.4.70, but the file declares");
+}
+
+// fuzz_dicom_loader found this: GDCM 3.0 allocates the length of the sequence delimitation item
+// after the last fragment, 2 GB here from a 7 KB file.
+TEST(HostileDicom, DelimiterWithLengthRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-delimiter");
+  std::string bytes = readBytes(writeSmallJpeg2000(dir));
+  const std::size_t delimiter = bytes.rfind(std::string("\xFE\xFF\xDD\xE0", 4));
+  ASSERT_NE(delimiter, std::string::npos);
+  setLe32(bytes, delimiter + 4, 0x7B000000u);
+  const auto path = dir / "delimiter-length.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "(FFFE,E0DD) declares 2063597568 bytes");
 }
 
 TEST(HostileDicom, EveryTruncationRejected)
