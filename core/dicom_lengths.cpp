@@ -351,7 +351,12 @@ class ElementWalker {
     std::uint32_t length = 0;
     bool sequence = false;
     if (encoding.explicitVr && !isPrintableVr(vrAt(offset))) {
-      // GDCM reads an element without a VR in an explicit VR data set as implicit VR.
+      // GDCM reads an element without a VR in an explicit VR little endian data set as implicit
+      // VR. In a big endian data set it reads everything again as little endian, with lengths
+      // that this walk cannot predict, so such a file is rejected.
+      if (encoding.bigEndian) {
+        fail(offset, "element " + tagName(group, element) + " has no valid VR in an explicit VR big endian data set");
+      }
       length = read32(offset + 4, encoding.bigEndian);
     } else if (encoding.explicitVr) {
       const std::string_view vr = vrAt(offset);

@@ -525,6 +525,21 @@ TEST(HostileDicom, DelimiterWithLengthRejected)
   expectRejectedWithoutAllocating(path, "(FFFE,E0DD) declares 2063597568 bytes");
 }
 
+// fuzz_dicom_loader found this: when an element of an explicit VR big endian file has no VR,
+// GDCM 3.0 reads the data set again as little endian and allocated 1.9 GB for one length.
+TEST(HostileDicom, BigEndianElementWithoutVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-be-no-vr");
+  std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::ExplicitVRBigEndian));
+  const std::size_t rows = bytes.find(std::string("\x00\x28\x00\x10US\x00\x02", 8));
+  ASSERT_NE(rows, std::string::npos);
+  bytes[rows + 4] = '\0';
+  bytes[rows + 5] = '\0';
+  const auto path = dir / "be-no-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0028,0010) has no valid VR in an explicit VR big endian");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
