@@ -9,10 +9,21 @@ namespace spinemark::app {
 
 using core::Point;
 
-void Canvas::setRect(const CanvasRect& rect)
+namespace {
+
+// Positions from the mouse are rounded to 1/1000 pixel, far below what anyone can aim at, so that
+// the screen-to-image round trip does not store a click on pixel edge 291 as 290.99999999999983.
+constexpr double StoredStepsPerPixel = 1000.0;
+
+Point atStoredPrecision(Point image)
 {
-  m_rect = rect;
+  return {std::round(image.x * StoredStepsPerPixel) / StoredStepsPerPixel,
+          std::round(image.y * StoredStepsPerPixel) / StoredStepsPerPixel};
 }
+
+}  // namespace
+
+void Canvas::setRect(const CanvasRect& rect) { m_rect = rect; }
 
 void Canvas::resetForImage(const core::Image& image)
 {
@@ -32,8 +43,9 @@ void Canvas::fitToWindow(const core::Image& image)
 
 void Canvas::oneToOne()
 {
-  m_view.oneToOne(m_rect.contains(m_cursor.x, m_cursor.y) ? m_cursor
-                                                           : Point{m_rect.x + m_rect.width / 2, m_rect.y + m_rect.height / 2});
+  m_view.oneToOne(m_rect.contains(m_cursor.x, m_cursor.y)
+                      ? m_cursor
+                      : Point{m_rect.x + m_rect.width / 2, m_rect.y + m_rect.height / 2});
 }
 
 void Canvas::zoomAtCursor(double factor)
@@ -72,10 +84,11 @@ std::optional<Point> Canvas::cursorImage() const
   if (!m_rect.contains(m_cursor.x, m_cursor.y)) {
     return std::nullopt;
   }
-  return m_view.screenToImage(m_cursor);
+  return atStoredPrecision(m_view.screenToImage(m_cursor));
 }
 
-void Canvas::handleMouse(const std::vector<InputEvent>& events, bool imguiWantsMouse, core::Workbench& workbench)
+void Canvas::handleMouse(const std::vector<InputEvent>& events, bool imguiWantsMouse,
+                         core::Workbench& workbench)
 {
   for (const auto& event : events) {
     const Point screen{event.x, event.y};
@@ -149,7 +162,10 @@ void Canvas::onPress(int button, Point screen, core::Workbench& workbench)
 
 std::optional<int> Canvas::hitGhost(Point image) const
 {
-  if (!m_ghosts) {
+  // Only a vertebra without landmarks has grabbable ghosts. Once one landmark is placed, a click
+  // places the current landmark where it lands, even on a ghost, and Enter accepts the rest.
+  if (!m_ghosts ||
+      !std::all_of(m_ghosts->begin(), m_ghosts->end(), [](const auto& ghost) { return ghost; })) {
     return std::nullopt;
   }
   const double radius = GrabRadius / m_view.zoom;
@@ -176,7 +192,7 @@ void Canvas::onMove(Point screen, Point previous, core::Workbench& workbench)
   switch (m_drag) {
     case DragMode::Landmark: {
       const Point image = m_view.screenToImage(screen);
-      workbench.session().dragTo({image.x + m_grabOffset.x, image.y + m_grabOffset.y});
+      workbench.session().dragTo(atStoredPrecision({image.x + m_grabOffset.x, image.y + m_grabOffset.y}));
       break;
     }
     case DragMode::PendingClick:
@@ -208,7 +224,7 @@ void Canvas::onRelease(int /*button*/, Point /*screen*/, core::Workbench& workbe
     workbench.session().endDrag();
   } else if (m_drag == DragMode::PendingClick && workbench.hasImage()) {
     // The landmark goes where the button went down, which is where the annotator aimed.
-    workbench.session().placeCurrent(m_view.screenToImage(m_pressScreen));
+    workbench.session().placeCurrent(atStoredPrecision(m_view.screenToImage(m_pressScreen)));
   }
   m_drag = DragMode::None;
   m_dragButton = -1;

@@ -42,7 +42,7 @@ class Canvas {
   bool draggingLandmark() const { return m_drag == DragMode::Landmark; }
 
   // Predicted points of level's unplaced landmarks, shown as ghosts (nullopt for placed slots).
-  // Pressing on one accepts all of them and drags it.
+  // On a vertebra without landmarks, pressing on one accepts all six and drags it.
   using Ghosts = std::array<std::optional<core::Point>, core::SlotCount>;
   void setGhosts(core::Level level, std::optional<Ghosts> ghosts);
   const std::optional<Ghosts>& ghosts() const { return m_ghosts; }

@@ -150,7 +150,8 @@ TEST_F(GuiAnnotation, UndoAndRedoByKeys)
 
 TEST_F(GuiAnnotation, NudgeMovesByPixelAndTenth)
 {
-  const Truth first = lateralTruth(Level::L5, Slot::SuperiorFirst);
+  const Truth truth = lateralTruth(Level::L5, Slot::SuperiorFirst);
+  const Truth first{spinemark::testing::onStoredGrid(truth.x), spinemark::testing::onStoredGrid(truth.y)};
   const auto run = runScript({workspaceFile(LateralImage)},
                              at("click", first) + "key shift+TAB\nkey RIGHT\nkey RIGHT\nkey shift+DOWN\n");
   ASSERT_EQ(run.exitCode, 0) << run.output;

@@ -1,6 +1,7 @@
 // Running the real spinemark executable from tests and reading what it wrote.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -40,6 +41,13 @@ RgbImage readRgbPng(const std::filesystem::path& path);
 int countColor(const RgbImage& image, std::uint8_t r, std::uint8_t g, std::uint8_t b, int tolerance);
 
 void writeText(const std::filesystem::path& path, const std::string& text);
+
+// value rounded as the app rounds positions from the mouse (to 1/1000 pixel), so that a test can
+// click where it expects the landmark to be stored.
+inline double onStoredGrid(double value)
+{
+  return std::round(value * 1000.0) / 1000.0;
+}
 
 // "command X Y\n" with X and Y printed exactly (17 significant digits), for input scripts.
 std::string scriptLine(const char* command, double x, double y);

@@ -26,6 +26,17 @@ std::string pointLine(const char* command, Point point)
   return spinemark::testing::scriptLine(command, point.x, point.y);
 }
 
+// The vertebra with each point rounded to the 1/1000 pixel grid of stored mouse positions.
+spinemark::core::Vertebra onGrid(spinemark::core::Vertebra vertebra)
+{
+  for (auto& point : vertebra.points) {
+    if (point) {
+      *point = {spinemark::testing::onStoredGrid(point->x), spinemark::testing::onStoredGrid(point->y)};
+    }
+  }
+  return vertebra;
+}
+
 // Writes a lateral phantom PNG to path and returns the phantom with its ground truth.
 spinemark::core::Phantom writeLateralPhantom(const std::filesystem::path& path)
 {
@@ -47,8 +58,9 @@ TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
   const auto& truth = phantom.truth;
 
   // The workspace has no annotations yet, so the predictor extrapolates from the vertebrae below.
+  // The clicks land on the 1/1000 pixel grid the app stores, so the app predicts from exactly these.
   spinemark::core::ImageAnnotation expected;
-  expected.vertebrae[Level::L5] = truth.at(Level::L5);
+  expected.vertebrae[Level::L5] = onGrid(truth.at(Level::L5));
   const spinemark::core::assist::LandmarkPredictor predictor;
   const auto l4 = predictor.predictNext(expected, Level::L4);
   ASSERT_TRUE(l4.has_value());
@@ -60,7 +72,7 @@ TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
   const Point corrected = *truth.at(Level::L3).points[static_cast<std::size_t>(Slot::SuperiorSecond)];
 
   std::string script = "wait 2\n";
-  for (const auto& point : truth.at(Level::L5).points) {
+  for (const auto& point : expected.vertebrae.at(Level::L5).points) {
     script += pointLine("click", *point);
   }
   script += "key ENTER\nwait 1\nkey ENTER\nwait 1\n";
@@ -108,7 +120,7 @@ TEST(GuiPrediction, GhostsFollowHandPlacement)
   const auto phantom = writeLateralPhantom(image);
 
   spinemark::core::ImageAnnotation below;
-  below.vertebrae[Level::L5] = phantom.truth.at(Level::L5);
+  below.vertebrae[Level::L5] = onGrid(phantom.truth.at(Level::L5));
   const auto l4 = spinemark::core::assist::LandmarkPredictor().predictNext(below, Level::L4);
   ASSERT_TRUE(l4.has_value());
   // The first L4 landmark placed with Space 15 px right of and 12 px above its ghost point. An
@@ -116,7 +128,7 @@ TEST(GuiPrediction, GhostsFollowHandPlacement)
   const Point shift{15.0, -12.0};
   const Point first = (*l4)[0];
   std::string script = "wait 2\n";
-  for (const auto& point : phantom.truth.at(Level::L5).points) {
+  for (const auto& point : below.vertebrae.at(Level::L5).points) {
     script += pointLine("click", *point);
   }
   script += "wait 1\n" + pointLine("move", {first.x + shift.x, first.y + shift.y}) + "key SPACE\nwait 1\n";
