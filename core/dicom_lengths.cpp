@@ -373,6 +373,7 @@ class ElementWalker {
         length = read16(offset + 6, encoding.bigEndian);
       }
       sequence = vr == "SQ";
+      checkUndefinedLength(offset, group, element, vr, length);
     } else {
       length = read32(offset + 4, encoding.bigEndian);
     }
@@ -440,6 +441,23 @@ class ElementWalker {
       fail(offset, problem);
     }
     return value + length;
+  }
+
+  // GDCM 3.0.21 asserts in ExplicitDataElement::ReadValue that an explicit VR element of undefined
+  // length is a sequence, Pixel Data of VR OB, OW or UN, or another element of VR UN. A VR that
+  // GDCM does not know counts as UN.
+  void checkUndefinedLength(std::size_t offset, std::uint16_t group, std::uint16_t element, std::string_view vr,
+                            std::uint32_t length) const
+  {
+    if (length != UndefinedLength || !isKnownVr(vr)) {
+      return;
+    }
+    const bool pixelData = group == 0x7FE0 && element == 0x0010;
+    const bool accepted = pixelData ? (vr == "OB" || vr == "OW" || vr == "UN") : (vr == "SQ" || vr == "UN");
+    if (!accepted) {
+      fail(offset, "element " + tagName(group, element) + " of VR " + std::string(vr) +
+                       " has an undefined length, which DICOM allows only for sequences and encapsulated Pixel Data");
+    }
   }
 
   // GDCM 3.0.21 aborts on an assertion (gdcm::PixelFormat::SetSamplesPerPixel) in

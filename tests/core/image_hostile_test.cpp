@@ -540,6 +540,20 @@ TEST(HostileDicom, BigEndianElementWithoutVrRejected)
   expectRejectedWithoutAllocating(path, "element (0028,0010) has no valid VR in an explicit VR big endian");
 }
 
+// fuzz_dicom_loader found this: GDCM 3.0 asserts that encapsulated Pixel Data has VR OB, OW or UN.
+TEST(HostileDicom, EncapsulatedPixelDataOfWrongVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-pixel-vr");
+  std::string bytes = readBytes(writeSmallJpeg2000(dir));
+  const std::size_t pixelData = bytes.find(std::string("\xE0\x7F\x10\x00OB", 6));
+  ASSERT_NE(pixelData, std::string::npos);
+  bytes[pixelData + 4] = 'U';
+  bytes[pixelData + 5] = 'T';
+  const auto path = dir / "pixel-data-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (7FE0,0010) of VR UT has an undefined length");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
