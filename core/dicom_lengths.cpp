@@ -347,6 +347,12 @@ class ElementWalker {
     if (group == ItemGroup) {
       return walkItem(offset, encoding, element);
     }
+    if (m_inFragments) {
+      // GDCM reads the whole data set again with another parser when this happens, which found
+      // lengths of gigabytes inside the compressed bytes.
+      fail(offset, "the encapsulated Pixel Data contains " + tagName(group, element) +
+                       " where DICOM requires an item or the sequence delimiter");
+    }
     std::size_t header = 8;
     std::uint32_t length = 0;
     bool sequence = false;

@@ -554,6 +554,20 @@ TEST(HostileDicom, EncapsulatedPixelDataOfWrongVrRejected)
   expectRejectedWithoutAllocating(path, "element (7FE0,0010) of VR UT has an undefined length");
 }
 
+// fuzz_dicom_loader found this: after a data element among the fragments, GDCM 3.0 reads the data
+// set again with another parser, which took a length of 3.3 GB from the compressed bytes.
+TEST(HostileDicom, ElementAmongFragmentsRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-fragment-element");
+  std::string bytes = readBytes(writeSmallJpeg2000(dir));
+  const std::size_t offsetTable = bytes.find(std::string("\xFE\xFF\x00\xE0\x00\x00\x00\x00", 8));
+  ASSERT_NE(offsetTable, std::string::npos);
+  bytes.insert(offsetTable + 8, std::string(16, '\0'));  // two empty elements (0000,0000)
+  const auto path = dir / "fragment-element.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "contains (0000,0000) where DICOM requires an item");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
