@@ -399,6 +399,9 @@ class ElementWalker {
     if (group == 0x0028 && element == 0x0002) {
       checkSamplesPerPixel(offset, value, length, encoding);
     }
+    if (group == 0x0028 && element == 0x0100) {
+      checkBitsAllocated(offset, value, length, encoding);
+    }
     // An implicit VR sequence shows itself by an item tag at the start of its value. Pixel Data
     // is excluded because its first samples may have those values.
     const bool pixelData = group == 0x7FE0 && element == 0x0010;
@@ -493,6 +496,19 @@ class ElementWalker {
       throw ImageLoadError(m_path, "transfer syntax " + m_transferSyntax + " (at byte " + std::to_string(offset) +
                                        ") is not supported; convert the file to explicit VR little endian, "
                                        "for example with gdcmconv --raw");
+    }
+  }
+
+  // GDCM 3.0.21 picks its JPEG decoder by the bits per sample and asserts (gdcmJPEGCodec.cxx:259)
+  // while ImageReader::Read runs when none fits, as for Bits Allocated 4129. spinemark decodes 8,
+  // 16 and 32 bits, and icon images may use 1.
+  void checkBitsAllocated(std::size_t offset, std::size_t value, std::uint32_t length, const Encoding& encoding) const
+  {
+    const unsigned bits = length == 2 ? read16(value, encoding.bigEndian) : 0;
+    if (bits != 1 && bits != 8 && bits != 16 && bits != 32) {
+      fail(offset, "Bits Allocated (0028,0100) is " +
+                       (length == 2 ? std::to_string(bits) : "a value of " + std::to_string(length) + " bytes") +
+                       ", but only 1, 8, 16 and 32 are read");
     }
   }
 

@@ -568,6 +568,21 @@ TEST(HostileDicom, ElementAmongFragmentsRejected)
   expectRejectedWithoutAllocating(path, "contains (0000,0000) where DICOM requires an item");
 }
 
+// fuzz_dicom_loader found this: GDCM 3.0 finds no JPEG decoder for Bits Allocated 4129 and aborts
+// on an assertion while reading the header.
+TEST(HostileDicom, JpegBitsAllocatedOutOfRangeRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-jpeg-bits");
+  std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const std::size_t bitsAllocated = bytes.find(std::string("\x28\x00\x00\x01US\x02\x00", 8));
+  ASSERT_NE(bitsAllocated, std::string::npos);
+  bytes[bitsAllocated + 8] = '\x21';
+  bytes[bitsAllocated + 9] = '\x10';
+  const auto path = dir / "jpeg-bits.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "Bits Allocated (0028,0100) is 4129");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
