@@ -4,6 +4,11 @@
 // build asserts (aborting the process) on several kinds of damaged file meta group.
 #include "core/image_loaders.h"
 
+#include <gdcmDict.h>
+#include <gdcmDicts.h>
+#include <gdcmGlobal.h>
+#include <gdcmVR.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -178,34 +183,26 @@ std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size, co
   }
 }
 
-// Image attributes that GDCM 3.0.21 reads through gdcm::Attribute while ImageReader::Read runs
-// (ImageHelper), with the VR that DICOM defines for each. gdcm::Attribute asserts that an
-// explicit VR is compatible with that one, so another known VR aborts the process.
-struct ExpectedVr {
-  std::uint16_t group;
-  std::uint16_t element;
-  std::string_view vr;
-};
-constexpr ExpectedVr ImageAttributeVrs[] = {
-    {0x0018, 0x1164, "DS"}, {0x0028, 0x0002, "US"}, {0x0028, 0x0004, "CS"}, {0x0028, 0x0006, "US"},
-    {0x0028, 0x0008, "IS"}, {0x0028, 0x0010, "US"}, {0x0028, 0x0011, "US"}, {0x0028, 0x0030, "DS"},
-    {0x0028, 0x0100, "US"}, {0x0028, 0x0101, "US"}, {0x0028, 0x0102, "US"}, {0x0028, 0x0103, "US"},
-    {0x0028, 0x1052, "DS"}, {0x0028, 0x1053, "DS"},
-};
-
-// Returns the VR DICOM defines for an image attribute whose explicit VR GDCM would reject, or an
-// empty view. UN, and unknown VRs that GDCM reads as UN, are accepted as GDCM accepts them.
-std::string_view mismatchedImageVr(std::uint16_t group, std::uint16_t element, std::string_view vr)
+// Returns the VR that GDCM's dictionary gives an image attribute (group 0028, and Imager Pixel
+// Spacing) when its explicit VR is not compatible with it, or an empty string. GDCM 3.0.21 reads
+// many of these through gdcm::Attribute while ImageReader::Read runs, which asserts that the VRs
+// are compatible. UN, and unknown VRs that GDCM reads as UN, are accepted as GDCM accepts them.
+std::string mismatchedImageVr(std::uint16_t group, std::uint16_t element, std::string_view vr)
 {
-  if (vr == "UN" || !isKnownVr(vr)) {
+  const bool imageAttribute = group == 0x0028 || (group == 0x0018 && element == 0x1164);
+  if (!imageAttribute || vr == "UN" || !isKnownVr(vr)) {
     return {};
   }
-  for (const ExpectedVr& expected : ImageAttributeVrs) {
-    if (expected.group == group && expected.element == element && expected.vr != vr) {
-      return expected.vr;
-    }
+  const gdcm::VR expected = gdcm::Global::GetInstance().GetDicts().GetDictEntry(gdcm::Tag(group, element)).GetVR();
+  if (expected == gdcm::VR::INVALID || expected == gdcm::VR::VR_END) {
+    return {};  // not in the dictionary
   }
-  return {};
+  const std::string name(vr);
+  if (expected.Compatible(gdcm::VR(gdcm::VR::GetVRType(name.c_str())))) {
+    return {};
+  }
+  const char* expectedName = gdcm::VR::GetVRString(expected);
+  return expectedName ? expectedName : "another VR";
 }
 
 class ElementWalker {
@@ -366,10 +363,10 @@ class ElementWalker {
       length = read32(offset + 4, encoding.bigEndian);
     } else if (encoding.explicitVr) {
       const std::string_view vr = vrAt(offset);
-      const std::string_view expected = mismatchedImageVr(group, element, vr);
+      const std::string expected = mismatchedImageVr(group, element, vr);
       if (!expected.empty()) {
         fail(offset, "element " + tagName(group, element) + " has VR " + std::string(vr) + ", but DICOM defines " +
-                         std::string(expected) + " for it");
+                         expected + " for it");
       }
       if (hasLongLength(vr)) {
         require(offset, 12, "the header of element " + tagName(group, element) + " ends early");

@@ -583,6 +583,20 @@ TEST(HostileDicom, JpegBitsAllocatedOutOfRangeRejected)
   expectRejectedWithoutAllocating(path, "Bits Allocated (0028,0100) is 4129");
 }
 
+// fuzz_dicom_loader found this with Lossy Image Compression, which GDCM 3.0 reads as CS.
+TEST(HostileDicom, LossyCompressionWithWrongVrRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-lossy-vr");
+  std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const std::size_t lossy = bytes.find(std::string("\x28\x00\x10\x21" "CS\x02\x00", 8));
+  ASSERT_NE(lossy, std::string::npos);
+  bytes[lossy + 4] = 'U';
+  bytes[lossy + 5] = 'S';
+  const auto path = dir / "lossy-vr.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "element (0028,2110) has VR US, but DICOM defines CS");
+}
+
 TEST(HostileDicom, EveryTruncationRejected)
 {
   const auto dir = testing::makeScratchDir("hostile-dicom-cuts");
