@@ -141,7 +141,9 @@ TEST_F(GuiAnnotation, UndoAndRedoByKeys)
   script += "key ctrl+z\nkey ctrl+z\nkey ctrl+y\n";
   const auto run = runScript({workspaceFile(LateralImage)}, script);
   ASSERT_EQ(run.exitCode, 0) << run.output;
-  const auto& l5 = readAnnotation("phantom-lateral.dcm").vertebrae.at(Level::L5);
+  // A named copy: a reference into the temporary that readAnnotation returns would dangle.
+  const auto annotation = readAnnotation("phantom-lateral.dcm");
+  const auto& l5 = annotation.vertebrae.at(Level::L5);
   EXPECT_EQ(l5.placedCount(), 2);
   EXPECT_TRUE(l5.points[0].has_value());
   EXPECT_TRUE(l5.points[1].has_value());
@@ -155,7 +157,9 @@ TEST_F(GuiAnnotation, NudgeMovesByPixelAndTenth)
   const auto run = runScript({workspaceFile(LateralImage)},
                              at("click", first) + "key shift+TAB\nkey RIGHT\nkey RIGHT\nkey shift+DOWN\n");
   ASSERT_EQ(run.exitCode, 0) << run.output;
-  const auto& l5 = readAnnotation("phantom-lateral.dcm").vertebrae.at(Level::L5);
+  // A named copy: a reference into the temporary that readAnnotation returns would dangle.
+  const auto annotation = readAnnotation("phantom-lateral.dcm");
+  const auto& l5 = annotation.vertebrae.at(Level::L5);
   ASSERT_TRUE(l5.points[0].has_value());
   EXPECT_NEAR(l5.points[0]->x, first.x + 2.0, 1e-9);
   EXPECT_NEAR(l5.points[0]->y, first.y + 0.1, 1e-9);
