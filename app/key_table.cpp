@@ -179,7 +179,10 @@ void Keymap::loadOverrides(const std::filesystem::path& file)
     throw std::runtime_error("keymap " + file.string() + " must be a JSON object of \"action\": \"chord\"");
   }
   auto chords = m_chords;
-  for (const auto [name, value] : entries) {
+  for (const auto field : entries) {
+    // A named copy, because clang before 16 cannot capture a structured binding in a lambda.
+    const std::string_view name = field.key;
+    const simdjson::dom::element value = field.value;
     const auto row = std::find_if(s_bindings.begin(), s_bindings.end(),
                                   [&](const ActionBinding& binding) { return binding.name == name; });
     if (row == s_bindings.end()) {
