@@ -1,7 +1,10 @@
 #include "app/gui_harness.h"
 
+#include <gtest/gtest.h>
 #include <stb_image.h>
 
+#include <array>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -21,6 +24,21 @@ std::string shellQuote(const std::string& text)
   return quoted + "'";
 }
 
+// Fails the calling test when a child built with sanitizers reported an error. The children inherit
+// ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS, and every ASan, LSan and UBSan report ends with a
+// SUMMARY line. Checked here because tests that expect a non-zero exit code would otherwise pass.
+void expectNoSanitizerReport(const std::string& output)
+{
+  constexpr std::array<const char*, 3> Summaries = {
+      "SUMMARY: AddressSanitizer", "SUMMARY: LeakSanitizer", "SUMMARY: UndefinedBehaviorSanitizer"};
+  for (const char* summary : Summaries) {
+    if (output.find(summary) != std::string::npos) {
+      ADD_FAILURE() << "spinemark reported a sanitizer error:\n" << output;
+      return;
+    }
+  }
+}
+
 RunResult runCommand(std::string command)
 {
   const auto scratch = std::filesystem::temp_directory_path() /
@@ -36,6 +54,7 @@ RunResult runCommand(std::string command)
   result.output = result.stdoutText + readText(errPath);
   std::filesystem::remove(outPath);
   std::filesystem::remove(errPath);
+  expectNoSanitizerReport(result.output);
   return result;
 }
 
