@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace spinemark::core::detail {
@@ -23,6 +24,12 @@ Image loadJpegImage(const std::filesystem::path& path);
 // beyond the end of the file, or the file ends inside an element header. Runs before GDCM reads
 // the file, because GDCM allocates each declared length first.
 void checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+
+// Find what in the header of one fragment (JPEG 2000 codestream, or JPEG from SOI to SOS) makes
+// GDCM 3.0.21 read outside the fragment or abort on an assertion. Return the problem, or an empty
+// string. transferSyntax is the file's transfer syntax UID.
+std::string findJpeg2000HeaderProblem(const std::uint8_t* data, std::size_t size);
+std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size, const std::string& transferSyntax);
 
 // Reads the whole file into memory. Throws ImageLoadError when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path);
