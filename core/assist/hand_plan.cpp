@@ -105,7 +105,7 @@ HandPlan planHandPlacement(const GhostFit& fit, const VertebraPoints& truth, dou
     if (ghostsRightFor(state.mask) && (!best || spent + seconds.key < best->seconds)) {
       best = planFrom(arrivals, index, spent + seconds.key, true);
     }
-    const auto relax = [&](State next, double cost, HandStep step) {
+    const auto relax = [&, spent = spent, index = index](State next, double cost, HandStep step) {
       auto& arrival = arrivals[static_cast<std::size_t>(stateIndex(next))];
       if (spent + cost < arrival.seconds) {
         arrival = {spent + cost, index, step};
