@@ -211,7 +211,9 @@ void AnnotationSession::nudgeCurrent(double dx, double dy)
     return;
   }
   recordUndo();
-  Point moved{point->x + dx, point->y + dy};
+  // Rounded to 1/1000 pixel, so that three 0.1 px nudges from 291 store 291.3, not 291.30000000000007.
+  const auto onGrid = [](double value) { return std::round(value * NudgeStepsPerPixel) / NudgeStepsPerPixel; };
+  Point moved{onGrid(point->x + dx), onGrid(point->y + dy)};
   setPoint(m_current, moved);
 
   // A run of arrow-key nudges on one landmark by one user becomes a single entry.

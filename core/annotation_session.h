@@ -63,7 +63,10 @@ class AnnotationSession {
   void previousLandmark();  // the reverse of nextLandmark
   void nextVertebra();      // one level up the spine, first slot
   void previousVertebra();  // one level down, first slot
-  void nudgeCurrent(double dx, double dy);  // no-op when the current landmark is not placed
+  // Moves the current landmark by (dx, dy) onto the 1/1000 pixel grid; a no-op when it is not
+  // placed.
+  void nudgeCurrent(double dx, double dy);
+  static constexpr double NudgeStepsPerPixel = 1000.0;
   // Sets every slot of one vertebra at once (nullopt clears a slot) as one undo step, for
   // accepting predicted landmarks, and records one accept_prediction history entry. The cursor
   // then moves to the first empty slot of that vertebra, or of the next vertebra up when complete.

@@ -185,6 +185,18 @@ TEST(AnnotationSessionTest, NudgeMovesPlacedPoint)
   EXPECT_EQ(session.pointAt({Level::L5, Slot::SuperiorFirst}), (Point{10, 20}));
 }
 
+TEST(AnnotationSessionTest, NudgesLandOnThousandthPixelGrid)
+{
+  AnnotationSession session = makeSession();
+  session.placeCurrent({291, 20});
+  session.setCurrent({Level::L5, Slot::SuperiorFirst});
+  for (int i = 0; i < 3; ++i) {
+    session.nudgeCurrent(0.1, 0.0);
+  }
+  // Plain addition gives 291.30000000000007; the stored value is the double closest to 291.3.
+  EXPECT_EQ(session.pointAt({Level::L5, Slot::SuperiorFirst})->x, 291.3);
+}
+
 TEST(AnnotationSessionTest, NudgeOfEmptySlotChangesNothing)
 {
   AnnotationSession session = makeSession();
