@@ -9,20 +9,6 @@ namespace spinemark::app {
 
 using core::Point;
 
-namespace {
-
-// Positions from the mouse are rounded to 1/1000 pixel, far below what anyone can aim at, so that
-// the screen-to-image round trip does not store a click on pixel edge 291 as 290.99999999999983.
-constexpr double StoredStepsPerPixel = 1000.0;
-
-Point atStoredPrecision(Point image)
-{
-  return {std::round(image.x * StoredStepsPerPixel) / StoredStepsPerPixel,
-          std::round(image.y * StoredStepsPerPixel) / StoredStepsPerPixel};
-}
-
-}  // namespace
-
 void Canvas::setRect(const CanvasRect& rect) { m_rect = rect; }
 
 void Canvas::resetForImage(const core::Image& image)
@@ -84,7 +70,7 @@ std::optional<Point> Canvas::cursorImage() const
   if (!m_rect.contains(m_cursor.x, m_cursor.y)) {
     return std::nullopt;
   }
-  return atStoredPrecision(m_view.screenToImage(m_cursor));
+  return core::onStoredGrid(m_view.screenToImage(m_cursor));
 }
 
 void Canvas::handleMouse(const std::vector<InputEvent>& events, bool imguiWantsMouse,
@@ -192,7 +178,7 @@ void Canvas::onMove(Point screen, Point previous, core::Workbench& workbench)
   switch (m_drag) {
     case DragMode::Landmark: {
       const Point image = m_view.screenToImage(screen);
-      workbench.session().dragTo(atStoredPrecision({image.x + m_grabOffset.x, image.y + m_grabOffset.y}));
+      workbench.session().dragTo(core::onStoredGrid({image.x + m_grabOffset.x, image.y + m_grabOffset.y}));
       break;
     }
     case DragMode::PendingClick:
@@ -224,7 +210,7 @@ void Canvas::onRelease(int /*button*/, Point /*screen*/, core::Workbench& workbe
     workbench.session().endDrag();
   } else if (m_drag == DragMode::PendingClick && workbench.hasImage()) {
     // The landmark goes where the button went down, which is where the annotator aimed.
-    workbench.session().placeCurrent(atStoredPrecision(m_view.screenToImage(m_pressScreen)));
+    workbench.session().placeCurrent(core::onStoredGrid(m_view.screenToImage(m_pressScreen)));
   }
   m_drag = DragMode::None;
   m_dragButton = -1;

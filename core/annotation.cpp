@@ -1,5 +1,7 @@
 #include "core/annotation.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <ctime>
 
@@ -13,6 +15,12 @@ constexpr std::array<std::string_view, 13> ActionNames = {
     "variant", "shift_labels", "workflow", "comment", "undo",              "redo"};
 
 }  // namespace
+
+Point onStoredGrid(Point point)
+{
+  return {std::round(point.x * StoredStepsPerPixel) / StoredStepsPerPixel,
+          std::round(point.y * StoredStepsPerPixel) / StoredStepsPerPixel};
+}
 
 int Vertebra::placedCount() const
 {

@@ -24,6 +24,14 @@ struct Point {
   bool operator==(const Point&) const = default;
 };
 
+// Steps per pixel of the grid that positions from the mouse and from nudges are stored on. A
+// thousandth of a pixel is far below what anyone can aim at, and it keeps round-trip noise such as
+// 290.99999999999983 out of the annotation files.
+inline constexpr double StoredStepsPerPixel = 1000.0;
+
+// Returns point rounded to the 1/StoredStepsPerPixel grid.
+Point onStoredGrid(Point point);
+
 // The first placement of a point that another user moved later.
 struct OriginalPlacement {
   Point position;

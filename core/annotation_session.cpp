@@ -211,9 +211,8 @@ void AnnotationSession::nudgeCurrent(double dx, double dy)
     return;
   }
   recordUndo();
-  // Rounded to 1/1000 pixel, so that three 0.1 px nudges from 291 store 291.3, not 291.30000000000007.
-  const auto onGrid = [](double value) { return std::round(value * NudgeStepsPerPixel) / NudgeStepsPerPixel; };
-  Point moved{onGrid(point->x + dx), onGrid(point->y + dy)};
+  // On the stored grid, three 0.1 px nudges from 291 give 291.3, not 291.30000000000007.
+  const Point moved = onStoredGrid({point->x + dx, point->y + dy});
   setPoint(m_current, moved);
 
   // A run of arrow-key nudges on one landmark by one user becomes a single entry.

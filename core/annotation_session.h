@@ -39,8 +39,8 @@ class AnnotationSession {
   unsigned long revision() const { return m_revision; }
   void setUser(std::string user) { m_user = std::move(user); }
   const std::string& user() const { return m_user; }
-  // Called after every edit, undo and redo, once the annotation holds it (not for active time
-  // alone). The workbench writes the recovery journal from it.
+  // Sets the function called after every edit, undo and redo, once the annotation contains it (not
+  // for active time alone). The workbench writes the recovery journal from it.
   void setChangeListener(std::function<void()> listener) { m_changeListener = std::move(listener); }
 
   // The landmark that the next placement fills.
@@ -63,10 +63,9 @@ class AnnotationSession {
   void previousLandmark();  // the reverse of nextLandmark
   void nextVertebra();      // one level up the spine, first slot
   void previousVertebra();  // one level down, first slot
-  // Moves the current landmark by (dx, dy) onto the 1/1000 pixel grid; a no-op when it is not
-  // placed.
+  // Moves the current landmark by (dx, dy) onto the stored grid (onStoredGrid). Does nothing when
+  // the landmark is not placed.
   void nudgeCurrent(double dx, double dy);
-  static constexpr double NudgeStepsPerPixel = 1000.0;
   // Sets every slot of one vertebra at once (nullopt clears a slot) as one undo step, for
   // accepting predicted landmarks, and records one accept_prediction history entry. The cursor
   // then moves to the first empty slot of that vertebra, or of the next vertebra up when complete.

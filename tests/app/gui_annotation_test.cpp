@@ -153,7 +153,8 @@ TEST_F(GuiAnnotation, UndoAndRedoByKeys)
 TEST_F(GuiAnnotation, NudgeMovesByPixelAndTenth)
 {
   const Truth truth = lateralTruth(Level::L5, Slot::SuperiorFirst);
-  const Truth first{spinemark::testing::onStoredGrid(truth.x), spinemark::testing::onStoredGrid(truth.y)};
+  const auto grid = spinemark::core::onStoredGrid({truth.x, truth.y});
+  const Truth first{grid.x, grid.y};
   const auto run = runScript({workspaceFile(LateralImage)},
                              at("click", first) + "key shift+TAB\nkey RIGHT\nkey RIGHT\nkey shift+DOWN\n");
   ASSERT_EQ(run.exitCode, 0) << run.output;

@@ -1,7 +1,8 @@
 // Running the real spinemark executable from tests and reading what it wrote.
 #pragma once
 
-#include <cmath>
+#include "core/annotation.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -42,15 +43,12 @@ int countColor(const RgbImage& image, std::uint8_t r, std::uint8_t g, std::uint8
 
 void writeText(const std::filesystem::path& path, const std::string& text);
 
-// value rounded as the app rounds positions from the mouse (to 1/1000 pixel), so that a test can
-// click where it expects the landmark to be stored.
-inline double onStoredGrid(double value)
-{
-  return std::round(value * 1000.0) / 1000.0;
-}
-
 // "command X Y\n" with X and Y printed exactly (17 significant digits), for input scripts.
 std::string scriptLine(const char* command, double x, double y);
+inline std::string scriptLine(const char* command, core::Point point)
+{
+  return scriptLine(command, point.x, point.y);
+}
 std::string readText(const std::filesystem::path& path);
 
 }  // namespace spinemark::testing

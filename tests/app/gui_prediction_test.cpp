@@ -1,5 +1,5 @@
 // GUI tests of predicted landmarks: after L5 is placed by hand, Enter accepts the ghost points of
-// L4 and L3, a drag corrects one L3 point, and the saved file holds exactly those positions. Ghost
+// L4 and L3, a drag corrects one L3 point, and the saved file contains exactly those positions. Ghost
 // points also follow a landmark placed by hand, and Enter then accepts the remaining ones.
 #include "app/gui_harness.h"
 #include "core/annotation_json.h"
@@ -21,17 +21,12 @@ using spinemark::core::SlotCount;
 using spinemark::testing::runSpinemark;
 using spinemark::testing::writeText;
 
-std::string pointLine(const char* command, Point point)
-{
-  return spinemark::testing::scriptLine(command, point.x, point.y);
-}
-
 // The vertebra with each point rounded to the 1/1000 pixel grid of stored mouse positions.
 spinemark::core::Vertebra onGrid(spinemark::core::Vertebra vertebra)
 {
   for (auto& point : vertebra.points) {
     if (point) {
-      *point = {spinemark::testing::onStoredGrid(point->x), spinemark::testing::onStoredGrid(point->y)};
+      *point = spinemark::core::onStoredGrid(*point);
     }
   }
   return vertebra;
@@ -73,7 +68,7 @@ TEST(GuiPrediction, AcceptByKeyAndCorrectByDrag)
 
   std::string script = "wait 2\n";
   for (const auto& point : expected.vertebrae.at(Level::L5).points) {
-    script += pointLine("click", *point);
+    script += spinemark::testing::scriptLine("click", *point);
   }
   script += "key ENTER\nwait 1\nkey ENTER\nwait 1\n";
   const Point ghost = (*l3)[static_cast<std::size_t>(Slot::SuperiorSecond)];
@@ -124,14 +119,14 @@ TEST(GuiPrediction, GhostsFollowHandPlacement)
   const auto l4 = spinemark::core::assist::LandmarkPredictor().predictNext(below, Level::L4);
   ASSERT_TRUE(l4.has_value());
   // The first L4 landmark placed with Space 15 px right of and 12 px above its ghost point. An
-  // empty model knows no error covariance, so the other ghost points shift by the same amount.
+  // empty model has learned no error covariance, so the other ghost points shift by the same amount.
   const Point shift{15.0, -12.0};
   const Point first = (*l4)[0];
   std::string script = "wait 2\n";
   for (const auto& point : below.vertebrae.at(Level::L5).points) {
-    script += pointLine("click", *point);
+    script += spinemark::testing::scriptLine("click", *point);
   }
-  script += "wait 1\n" + pointLine("move", {first.x + shift.x, first.y + shift.y}) + "key SPACE\nwait 1\n";
+  script += "wait 1\n" + spinemark::testing::scriptLine("move", {first.x + shift.x, first.y + shift.y}) + "key SPACE\nwait 1\n";
   script += "key ENTER\nwait 2\nquit\n";
   writeText(scratch / "script.txt", script);
 

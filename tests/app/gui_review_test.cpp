@@ -20,11 +20,6 @@ using spinemark::core::WorkflowState;
 using spinemark::testing::runSpinemark;
 using spinemark::testing::writeText;
 
-std::string pointLine(const char* command, Point point)
-{
-  return spinemark::testing::scriptLine(command, point.x, point.y);
-}
-
 class GuiReview : public ::testing::Test {
  protected:
   void SetUp() override
@@ -69,7 +64,7 @@ TEST_F(GuiReview, FlagSendBackFixApprove)
   const auto& l5 = m_phantom.truth.at(Level::L5);
   std::string place;
   for (const auto& point : l5.points) {
-    place += pointLine("click", *point);
+    place += spinemark::testing::scriptLine("click", *point);
   }
   // Annotator: place L5, then flag with reason 2 (level uncertain).
   run("ann", false, place + "key ctrl+F\nwait 2\nkey 2\nkey ENTER\n");
