@@ -92,12 +92,12 @@ class RecoveryJournal {
   // what the file may hold.
   std::optional<std::string> recordSubmission(unsigned long revision, const std::string& user,
                                               const std::string& content);
-  // Called when the worker has written every submission: the file now holds the newest one. Clears
-  // the journal when no edit came after it. Returns true when the journal is cleared.
+  // Clears the journal when the worker has written every submission (the file now contains the
+  // newest one) and no edit came after it. Returns true when the journal is cleared.
   bool markWritten();
   // Starts again from a restored record: the file is replaced by one holding only that record.
   std::optional<std::string> restartFrom(JournalRecord record);
-  // Drops every record because the file now holds diskVersion (the user reloaded it).
+  // Drops every record because the file now contains diskVersion (the user reloaded it).
   void reset(std::string diskVersion);
   // Moves the file aside as NAME.json.journal.SUFFIX-TIME (never over an existing file) and starts
   // empty. Returns the new path, or an empty path when it could not be renamed.

@@ -19,7 +19,7 @@ struct ImageTexture::Impl {
     int levels = 1;  // mipmap levels, down to 1x1
   };
 
-  // Where the next uploadRows call continues.
+  // Position at which the next uploadRows call continues.
   struct Cursor {
     std::size_t tile = 0;
     int level = 0;

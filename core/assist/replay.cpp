@@ -85,9 +85,9 @@ void dragWrongPoints(AnnotationSession& session, Level level, const VertebraPoin
   }
 }
 
-// Chooses the quicker of two ways through a vertebra with a prediction on screen: drag each wrong
-// ghost point to the truth, or follow the quickest hand plan (hand_plan.h), which accepts the
-// ghost points at once when all six are right.
+// Chooses the quicker of two ways through a vertebra with a prediction on screen. One drags each
+// wrong ghost point to the truth. The other follows the quickest hand plan (hand_plan.h), which
+// accepts the ghost points at once when all six are right.
 void usePrediction(AnnotationSession& session, Level level, const VertebraPoints& truth, const GhostModel& model,
                    const ReplayOptions& options, ReplayCounts& counts)
 {

@@ -5,9 +5,9 @@
 // Per vertebra the annotator first prepares mentally (M). With a prediction on screen it accepts
 // the ghost points with one key when all six lie within the tolerance of the truth. When some do
 // not, it takes the quicker of two ways. Either it drags each wrong ghost point to the truth (the
-// first drag accepts the others), or it places landmarks by hand: the ghost points of the
-// remaining landmarks follow each placement (assist/partial_fit.h), and once they all lie within
-// the tolerance one key accepts them. It picks the quickest order the cursor allows, skipping a
+// first drag accepts the others), or it places landmarks by hand. The ghost points of the
+// remaining landmarks follow each placement (assist/partial_fit.h). Once they all lie within the
+// tolerance, one key accepts them. It picks the quickest order the cursor allows, skipping a
 // landmark with Tab (K) when placing another first saves time (assist/hand_plan.h). A hand placement points at the landmark
 // and presses Space (P + K). A drag points at the ghost point and drags it to the truth with the
 // button held (2 P + one press and release, counted as K). After drags the cursor stays on the

@@ -15,7 +15,7 @@
 //                                              journal), prints "start K", makes edit K+1 with an
 //                                              autosave delay of one hour, prints "edit K+1" and
 //                                              waits to be killed, so only the recovery journal
-//                                              holds that edit
+//                                              contains that edit
 //   spinemark_autosave_stress save WORKSPACE   prints "start K", saves and exits
 //
 // Every mode takes over the stale lock a killed run left, which applies that run's journal.
