@@ -8,6 +8,7 @@
 //                        which is what a decoder thread does per image
 //   first_frame/E        decodeImageFile, texture upload with mipmaps, one draw of the fitted image
 //                        into a 1400x900 framebuffer and glFinish (needs an X display)
+//   draw_fitted          that draw and glFinish alone, from a texture uploaded before the loop
 #include "bench/bench_data.h"
 #include "core/image_cache.h"
 #include "core/view_transform.h"
@@ -108,6 +109,26 @@ void firstFrame(benchmark::State& state, const std::filesystem::path& path)
   }
 }
 
+// Drawing alone: the fitted image of an uploaded texture into the window-sized framebuffer, what
+// every frame that shows an image pays on top of the UI. The texture does not depend on the encoding.
+void drawFitted(benchmark::State& state, const std::filesystem::path& path)
+{
+  const core::DecodedImage decoded = core::decodeImageFile(path);
+  const render::ImageTexture texture(decoded.image);
+  core::ViewTransform view;
+  view.zoom = std::min(static_cast<double>(FramebufferWidth) / decoded.image.width,
+                       static_cast<double>(FramebufferHeight) / decoded.image.height);
+  core::DisplaySettings display;
+  display.window = decoded.image.defaultWindow;
+  render::DrawTarget target;
+  target.framebufferWidth = FramebufferWidth;
+  target.framebufferHeight = FramebufferHeight;
+  for (auto _ : state) {
+    s_screen->renderer->draw(texture, decoded.image, view, display, target);
+    glFinish();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -126,6 +147,9 @@ int main(int argc, char** argv)
     if (s_screen) {
       benchmark::RegisterBenchmark(("first_frame/" + file.name).c_str(), firstFrame, file.path);
     }
+  }
+  if (s_screen && !files.empty()) {
+    benchmark::RegisterBenchmark("draw_fitted", drawFitted, files.front().path);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

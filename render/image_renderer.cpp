@@ -39,8 +39,11 @@ void main()
 }
 )glsl";
 
-// Same order as core::displayValue: window, MONOCHROME1 inversion, user invert, gamma.
-constexpr const char* FragmentShaderSource = R"glsl(#version 330 core
+// Same order as core::displayValue: window, MONOCHROME1 inversion, user invert, gamma. The body
+// follows a "#version" line and a SHARPEN definition: the unsharp mask is a separate program
+// rather than a branch on a uniform, because Mesa's llvmpipe runs both sides of such a branch for
+// every pixel, which made the plain draw five times slower.
+constexpr const char* FragmentShaderBody = R"glsl(
 uniform sampler2D u_image;
 uniform float u_windowSlope;
 uniform float u_windowIntercept;
@@ -67,10 +70,11 @@ float sharpened(float t)
 
 void main()
 {
+#if SHARPEN
+  float t = sharpened(textureLod(u_image, v_texCoord, 0.0).r);
+#else
   float t = texture(u_image, v_texCoord).r;
-  if (u_unsharpAmount > 0.0) {
-    t = sharpened(textureLod(u_image, v_texCoord, 0.0).r);
-  }
+#endif
   float value = clamp(t * u_windowSlope + u_windowIntercept, 0.0, 1.0);
   if (u_monochrome1) {
     value = 1.0 - value;
@@ -243,10 +247,12 @@ void setMaxTileSizeForTesting(int maxTileEdge) { s_testMaxTileSize = std::max(0,
 
 // ============================================================================ ImageRenderer
 
-struct ImageRenderer::Impl {
+namespace {
+
+// One linked variant of the image program and the locations of its uniforms; a location is -1
+// where the variant does not use the uniform, which glUniform* ignores.
+struct ImageProgram {
   Program program;
-  // Core profile draws need a bound vertex array even when the shader reads no attributes.
-  VertexArray vertexArray;
   GLint ndcRect = -1;
   GLint image = -1;
   GLint windowSlope = -1;
@@ -255,25 +261,42 @@ struct ImageRenderer::Impl {
   GLint invert = -1;
   GLint inverseGamma = -1;
   GLint unsharpAmount = -1;
+
+  ImageProgram(const Shader& vertex, bool sharpen)
+  {
+    const std::string source =
+        std::string("#version 330 core\n#define SHARPEN ") + (sharpen ? "1" : "0") + "\n" + FragmentShaderBody;
+    const Shader fragment = compileShader(GL_FRAGMENT_SHADER, source,
+                                          sharpen ? "image_renderer.cpp FragmentShaderBody, SHARPEN 1"
+                                                  : "image_renderer.cpp FragmentShaderBody, SHARPEN 0");
+    program = linkProgram(vertex, fragment, sharpen ? "image renderer, sharpened" : "image renderer");
+    const GLuint id = program.id();
+    ndcRect = glGetUniformLocation(id, "u_ndcRect");
+    image = glGetUniformLocation(id, "u_image");
+    windowSlope = glGetUniformLocation(id, "u_windowSlope");
+    windowIntercept = glGetUniformLocation(id, "u_windowIntercept");
+    monochrome1 = glGetUniformLocation(id, "u_monochrome1");
+    invert = glGetUniformLocation(id, "u_invert");
+    inverseGamma = glGetUniformLocation(id, "u_inverseGamma");
+    unsharpAmount = glGetUniformLocation(id, "u_unsharpAmount");
+  }
+};
+
+}  // namespace
+
+struct ImageRenderer::Impl {
+  std::unique_ptr<ImageProgram> plain;
+  std::unique_ptr<ImageProgram> sharpened;
+  // Core profile draws need a bound vertex array even when the shader reads no attributes.
+  VertexArray vertexArray;
 };
 
 ImageRenderer::ImageRenderer() : m_impl(std::make_unique<Impl>())
 {
   const Shader vertex = compileShader(GL_VERTEX_SHADER, VertexShaderSource, "image_renderer.cpp VertexShaderSource");
-  const Shader fragment =
-      compileShader(GL_FRAGMENT_SHADER, FragmentShaderSource, "image_renderer.cpp FragmentShaderSource");
-  m_impl->program = linkProgram(vertex, fragment, "image renderer");
+  m_impl->plain = std::make_unique<ImageProgram>(vertex, false);
+  m_impl->sharpened = std::make_unique<ImageProgram>(vertex, true);
   m_impl->vertexArray = VertexArray::create();
-
-  const GLuint program = m_impl->program.id();
-  m_impl->ndcRect = glGetUniformLocation(program, "u_ndcRect");
-  m_impl->image = glGetUniformLocation(program, "u_image");
-  m_impl->windowSlope = glGetUniformLocation(program, "u_windowSlope");
-  m_impl->windowIntercept = glGetUniformLocation(program, "u_windowIntercept");
-  m_impl->monochrome1 = glGetUniformLocation(program, "u_monochrome1");
-  m_impl->invert = glGetUniformLocation(program, "u_invert");
-  m_impl->inverseGamma = glGetUniformLocation(program, "u_inverseGamma");
-  m_impl->unsharpAmount = glGetUniformLocation(program, "u_unsharpAmount");
   checkGlError("creating the image renderer");
 }
 
@@ -292,21 +315,22 @@ void ImageRenderer::draw(const ImageTexture& texture, const core::Image& image, 
   glDisable(GL_SCISSOR_TEST);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
-  glUseProgram(m_impl->program.id());
+  const ImageProgram& program = settings.unsharpAmount > 0.0 ? *m_impl->sharpened : *m_impl->plain;
+  glUseProgram(program.program.id());
   glBindVertexArray(m_impl->vertexArray.id());
   glActiveTexture(GL_TEXTURE0);
   glBindSampler(0, 0);
 
   const core::ShaderWindow window = core::shaderWindow(image, settings.window);
-  glUniform1i(m_impl->image, 0);
-  glUniform1f(m_impl->windowSlope, window.slope);
-  glUniform1f(m_impl->windowIntercept, window.intercept);
-  glUniform1i(m_impl->monochrome1, image.photometric == core::Photometric::Monochrome1 ? 1 : 0);
-  glUniform1i(m_impl->invert, settings.invert ? 1 : 0);
+  glUniform1i(program.image, 0);
+  glUniform1f(program.windowSlope, window.slope);
+  glUniform1f(program.windowIntercept, window.intercept);
+  glUniform1i(program.monochrome1, image.photometric == core::Photometric::Monochrome1 ? 1 : 0);
+  glUniform1i(program.invert, settings.invert ? 1 : 0);
   // core::displayValue treats a gamma that is not positive and finite as 1.
   const bool gammaValid = settings.gamma > 0.0 && std::isfinite(settings.gamma);
-  glUniform1f(m_impl->inverseGamma, gammaValid ? static_cast<float>(1.0 / settings.gamma) : 1.0f);
-  glUniform1f(m_impl->unsharpAmount, static_cast<float>(std::max(0.0, settings.unsharpAmount)));
+  glUniform1f(program.inverseGamma, gammaValid ? static_cast<float>(1.0 / settings.gamma) : 1.0f);
+  glUniform1f(program.unsharpAmount, static_cast<float>(settings.unsharpAmount));
   if (target.clip) {
     // Scissor works in device pixels with the origin at the bottom left.
     const auto& clip = *target.clip;
@@ -330,7 +354,7 @@ void ImageRenderer::draw(const ImageTexture& texture, const core::Image& image, 
     const core::Point topLeft = view.imageToScreen({static_cast<double>(tile.x), static_cast<double>(tile.y)});
     const core::Point bottomRight = view.imageToScreen(
         {static_cast<double>(tile.x + tile.width), static_cast<double>(tile.y + tile.height)});
-    glUniform4f(m_impl->ndcRect, static_cast<float>(topLeft.x * toNdcX - 1.0),
+    glUniform4f(program.ndcRect, static_cast<float>(topLeft.x * toNdcX - 1.0),
                 static_cast<float>(1.0 - topLeft.y * toNdcY), static_cast<float>(bottomRight.x * toNdcX - 1.0),
                 static_cast<float>(1.0 - bottomRight.y * toNdcY));
 

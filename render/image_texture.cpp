@@ -94,6 +94,17 @@ void averageRows(const LevelView& finer, int firstRow, int rowCount, int width, 
 {
   for (int y = firstRow; y < firstRow + rowCount; ++y) {
     std::uint16_t* row = out + static_cast<std::size_t>(y) * static_cast<std::size_t>(width);
+    if (finer.width >= 2 && finer.height >= 2) {
+      // Every 2x2 block lies inside finer, so the loop reads two rows directly, which the
+      // compiler vectorises; this is most of the CPU time of a mipmap chain.
+      const std::uint16_t* top = finer.first + static_cast<std::size_t>(2 * y) * finer.stride;
+      const std::uint16_t* bottom = top + finer.stride;
+      for (int x = 0; x < width; ++x) {
+        const unsigned sum = top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1];
+        row[x] = static_cast<std::uint16_t>((sum + 2) / 4);
+      }
+      continue;
+    }
     for (int x = 0; x < width; ++x) {
       const unsigned sum = finer.at(2 * x, 2 * y) + finer.at(2 * x + 1, 2 * y) + finer.at(2 * x, 2 * y + 1) +
                            finer.at(2 * x + 1, 2 * y + 1);

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <stb_image.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -82,6 +84,38 @@ TEST_F(RenderNativeSizeTest, NarrowAndThresholdWindows)
     EXPECT_EQ(compareGray(renderNativeSize(image, settings), referenceGray(image, settings), image.width, Tolerance),
               "");
   }
+}
+
+// The unsharp mask (the loupe's "enhance") is its own shader variant. Its reference: each sample
+// plus amount times its difference from the mean of the 3x3 samples two pixels apart, with
+// clamped edges as GL_CLAMP_TO_EDGE does, then the ordinary display pipeline.
+TEST_F(RenderNativeSizeTest, UnsharpMaskMatchesReference)
+{
+  const auto step = [](int x, int) -> std::uint16_t { return x < 16 ? 1000 : 3000; };
+  const core::Image image = makeImage(32, 12, step);
+  constexpr double Amount = 1.0;
+  const auto sharpenedSample = [&](int x, int y) {
+    double blur = 0.0;
+    for (int dy = -2; dy <= 2; dy += 2) {
+      for (int dx = -2; dx <= 2; dx += 2) {
+        blur += step(std::clamp(x + dx, 0, image.width - 1), std::clamp(y + dy, 0, image.height - 1));
+      }
+    }
+    const double sample = step(x, y);
+    return static_cast<std::uint16_t>(std::lround(sample + Amount * (sample - blur / 9.0)));
+  };
+  core::DisplaySettings settings;
+  settings.window = core::Window{2000.0, 4000.0};
+  settings.unsharpAmount = Amount;
+
+  const std::vector<std::uint8_t> rendered = renderNativeSize(image, settings);
+  core::DisplaySettings plain = settings;
+  plain.unsharpAmount = 0.0;
+  EXPECT_EQ(compareGray(rendered, referenceGray(makeImage(32, 12, sharpenedSample), plain), image.width, Tolerance),
+            "");
+  // The edge overshoots on both sides, so the test cannot pass on the plain variant.
+  EXPECT_NE(compareGray(rendered, referenceGray(image, plain), image.width, Tolerance), "");
+  EXPECT_EQ(compareGray(renderNativeSize(image, plain), referenceGray(image, plain), image.width, Tolerance), "");
 }
 
 TEST_F(RenderNativeSizeTest, TiledMatchesUntiled)
