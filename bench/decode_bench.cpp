@@ -129,6 +129,15 @@ void drawFitted(benchmark::State& state, const std::filesystem::path& path)
   }
 }
 
+void uploadOnly(benchmark::State& state, const std::filesystem::path& path)
+{
+  const core::DecodedImage decoded = core::decodeImageFile(path);
+  for (auto _ : state) {
+    const render::ImageTexture texture(decoded.image);
+    glFinish();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -150,6 +159,7 @@ int main(int argc, char** argv)
   }
   if (s_screen && !files.empty()) {
     benchmark::RegisterBenchmark("draw_fitted", drawFitted, files.front().path);
+    benchmark::RegisterBenchmark("upload", uploadOnly, files.front().path);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
