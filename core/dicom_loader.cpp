@@ -1,16 +1,21 @@
 // DICOM decoding through GDCM (gdcm::ImageReader), for every transfer syntax GDCM decodes:
 // uncompressed little/big endian, RLE, JPEG baseline/extended/lossless, JPEG-LS and JPEG 2000.
+// Uncompressed little endian unsigned 16-bit monochrome files, the common uncompressed radiograph,
+// take a shorter path: GDCM reads their header, and the pixels are copied from the mapped file.
 // Files without the preamble and file meta header are read as implicit VR little endian.
 // Supported photometric interpretations: MONOCHROME1/2, RGB and YBR_FULL (shown as luminance).
 // NOTE: PALETTE COLOR, YBR_FULL_422, YBR_ICT and YBR_RCT are rejected with an error, so colour
 // files compressed as JPEG or JPEG 2000 (which declare those) do not load yet.
 // NOTE: High Bit is assumed to be Bits Stored - 1, as in nearly every file in practice.
+#include "core/dicom_steps.h"
 #include "core/image_loaders.h"
 
 #include "core/window_level.h"
 
 #include <gdcmDataSet.h>
+#include <gdcmImageHelper.h>
 #include <gdcmImageReader.h>
+#include <gdcmReader.h>
 #include <gdcmSequenceOfFragments.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
@@ -28,6 +33,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <limits>
 #include <span>
 #include <string_view>
@@ -35,10 +41,6 @@
 namespace spinemark::core::detail {
 
 namespace {
-
-// Largest decoded pixel buffer (all frames, as GDCM returns them) accepted before decoding.
-// 4 GiB allows one frame of MaxImageDimension squared at 32 bits per sample.
-constexpr unsigned long long MaxDecodedBytes = 4ull << 30;
 
 // Compressed Pixel Data may decode to CompressedDecodeFloorBytes whatever its compressed size
 // (a 4096x5120 16-bit mammogram takes 40 MiB), and beyond that to at most MaxCompressionRatio
@@ -49,24 +51,7 @@ constexpr unsigned long long CompressedDecodeFloorBytes = 64ull << 20;
 constexpr unsigned long long MaxCompressionRatio = 256;
 
 // ---------------------------------------------------------------------------------------------
-// Header values. Only the tags named here are read, and none of them identifies the patient.
-
-namespace tags {
-const gdcm::Tag SopInstanceUid(0x0008, 0x0018);
-const gdcm::Tag ImagerPixelSpacing(0x0018, 0x1164);
-const gdcm::Tag ViewPosition(0x0018, 0x5101);
-const gdcm::Tag PatientOrientation(0x0020, 0x0020);
-const gdcm::Tag PixelSpacing(0x0028, 0x0030);
-const gdcm::Tag WindowCenter(0x0028, 0x1050);
-const gdcm::Tag WindowWidth(0x0028, 0x1051);
-const gdcm::Tag RescaleIntercept(0x0028, 0x1052);
-const gdcm::Tag RescaleSlope(0x0028, 0x1053);
-const gdcm::Tag ModalityLutSequence(0x0028, 0x3000);
-const gdcm::Tag LutDescriptor(0x0028, 0x3002);
-const gdcm::Tag LutData(0x0028, 0x3006);
-const gdcm::Tag VoiLutSequence(0x0028, 0x3010);
-const gdcm::Tag PixelData(0x7FE0, 0x0010);
-}  // namespace tags
+// Header values (tags in core/dicom_steps.h).
 
 std::string readString(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
 {
@@ -118,15 +103,6 @@ std::vector<double> parseDecimals(const std::string& text)
     start = end + 1;
   }
   return values;
-}
-
-std::optional<double> readDecimal(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
-{
-  const std::vector<double> values = parseDecimals(readString(dataSet, tag));
-  if (values.empty()) {
-    return std::nullopt;
-  }
-  return values.front();
 }
 
 // Row and column spacing, or nullopt when missing or degenerate (zero, negative, "0.000\0.000").
@@ -568,16 +544,9 @@ void decodeUnsigned16(const std::filesystem::path& path, Image& image, const gdc
     image.pixels.resize(pixelCount);
     image.pixels.shrink_to_fit();
   }
-  const auto mask = static_cast<std::uint16_t>(bitsStored >= 16 ? 0xFFFFu : (1u << bitsStored) - 1u);
-  const SampleRange range = maskSamples(image.pixels.data(), pixelCount, mask);
-  image.valueScale = slope;
-  image.valueOffset = intercept;
-  // As setValueRange: a negative slope turns the smallest sample into the largest value.
-  const double first = image.modalityValue(range.low);
-  const double second = image.modalityValue(range.high);
-  image.minValue = std::min(first, second);
-  image.maxValue = std::max(first, second);
+  keepStoredBits(image, bitsStored, slope, intercept);
 }
+
 
 // Stores raw values through the Modality LUT: samples are the LUT outputs, which are the
 // modality values themselves.
@@ -698,6 +667,55 @@ unsigned long long frameCountOf(const gdcm::Image& image)
 
 }  // namespace
 
+std::optional<double> readDecimal(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
+{
+  const std::vector<double> values = parseDecimals(readString(dataSet, tag));
+  if (values.empty()) {
+    return std::nullopt;
+  }
+  return values.front();
+}
+
+void keepStoredBits(Image& image, int bitsStored, double slope, double intercept)
+{
+  const auto mask = static_cast<std::uint16_t>(bitsStored >= 16 ? 0xFFFFu : (1u << bitsStored) - 1u);
+  const SampleRange range = maskSamples(image.pixels.data(), image.pixels.size(), mask);
+  image.valueScale = slope;
+  image.valueOffset = intercept;
+  // As setValueRange: a negative slope turns the smallest sample into the largest value.
+  const double first = image.modalityValue(range.low);
+  const double second = image.modalityValue(range.high);
+  image.minValue = std::min(first, second);
+  image.maxValue = std::max(first, second);
+}
+
+Image imageShell(const gdcm::TransferSyntax& syntax, unsigned int columns, unsigned int rows, int bitsStored,
+                 const gdcm::PhotometricInterpretation& photometric)
+{
+  Image image;
+  image.format = ImageFormat::Dicom;
+  image.encoding = transferSyntaxName(syntax);
+  image.width = static_cast<int>(columns);
+  image.height = static_cast<int>(rows);
+  image.bitsStored = bitsStored;
+  image.photometric = photometric == gdcm::PhotometricInterpretation::MONOCHROME1 ? Photometric::Monochrome1
+                                                                                  : Photometric::Monochrome2;
+  return image;
+}
+
+void readHeaderFacts(Image& image, const gdcm::DataSet& dataSet, unsigned long long frameCount)
+{
+  if (frameCount > 1) {
+    image.notices.push_back("first of " + std::to_string(frameCount) + " frames shown");
+  }
+  image.headerWindow = readHeaderWindow(dataSet);
+  // The VOI LUT input is in modality units, whatever the sign of the stored pixels.
+  chooseDefaultWindow(image, readLookupTable(dataSet, tags::VoiLutSequence, image.minValue < 0.0));
+  image.spacing = readPixelSpacing(dataSet);
+  image.orientation = readOrientation(dataSet);
+  image.sopInstanceUid = readString(dataSet, tags::SopInstanceUid);
+}
+
 // GDCM prints its warnings and errors to stderr by default. Every failure that matters reaches
 // the user as an ImageLoadError instead, so the stream is switched off once for the process.
 void silenceGdcmTrace()
@@ -713,7 +731,17 @@ void silenceGdcmTrace()
 Image loadDicomImage(const std::filesystem::path& path)
 {
   silenceGdcmTrace();
-  checkDicomElementLengths(path, MappedFile(path).bytes());
+  const MappedFile file(path);
+  checkDicomElementLengths(path, file.bytes());
+  if (std::optional<Image> image = loadNativeDicomImage(path, file.bytes())) {
+    return std::move(*image);
+  }
+  return loadDicomImageThroughGdcm(path);
+}
+
+Image loadDicomImageThroughGdcm(const std::filesystem::path& path)
+{
+  silenceGdcmTrace();
   gdcm::ImageReader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -729,16 +757,8 @@ Image loadDicomImage(const std::filesystem::path& path)
   checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
   checkPixelDataLength(path, dataSet, source, frameCount, static_cast<unsigned>(layout.bitsAllocated / 8));
 
-  Image image;
-  image.format = ImageFormat::Dicom;
-  image.encoding = transferSyntaxName(source.GetTransferSyntax());
-  image.width = static_cast<int>(source.GetColumns());
-  image.height = static_cast<int>(source.GetRows());
-  image.bitsStored = layout.bitsStored;
-  image.photometric = source.GetPhotometricInterpretation() == gdcm::PhotometricInterpretation::MONOCHROME1
-                          ? Photometric::Monochrome1
-                          : Photometric::Monochrome2;
-
+  Image image = imageShell(source.GetTransferSyntax(), source.GetColumns(), source.GetRows(), layout.bitsStored,
+                           source.GetPhotometricInterpretation());
   const std::optional<LookupTable> modalityLut = readLookupTable(dataSet, tags::ModalityLutSequence, layout.isSigned);
   const double slope = readDecimal(dataSet, tags::RescaleSlope).value_or(1.0);
   const double intercept = readDecimal(dataSet, tags::RescaleIntercept).value_or(0.0);
@@ -754,21 +774,11 @@ Image loadDicomImage(const std::filesystem::path& path)
     }
     setValueRange(image);
   }
-
-  if (frameCount > 1) {
-    image.notices.push_back("first of " + std::to_string(frameCount) + " frames shown");
-  }
   if (layout.samplesPerPixel == 3) {
     image.notices.push_back("colour image shown as luminance");
   }
-  image.headerWindow = readHeaderWindow(dataSet);
-  // The VOI LUT input is in modality units, whatever the sign of the stored pixels.
-  chooseDefaultWindow(image, readLookupTable(dataSet, tags::VoiLutSequence, image.minValue < 0.0));
-  image.spacing = readPixelSpacing(dataSet);
-  image.orientation = readOrientation(dataSet);
-  image.sopInstanceUid = readString(dataSet, tags::SopInstanceUid);
-
-  spdlog::debug("decoded DICOM {}: {}x{}, {} frames, {}, bits stored {}", path.string(), image.width,
+  readHeaderFacts(image, dataSet, frameCount);
+  spdlog::debug("decoded DICOM {} through GDCM: {}x{}, {} frames, {}, bits stored {}", path.string(), image.width,
                 image.height, frameCount, image.encoding, layout.bitsStored);
   return image;
 }
