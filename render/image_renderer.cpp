@@ -40,9 +40,9 @@ void main()
 )glsl";
 
 // Same order as core::displayValue: window, MONOCHROME1 inversion, user invert, gamma. The body
-// follows a "#version" line and a SHARPEN definition: the unsharp mask is a separate program
-// rather than a branch on a uniform, because Mesa's llvmpipe runs both sides of such a branch for
-// every pixel, which made the plain draw five times slower.
+// follows a "#version" line and a SHARPEN definition. The unsharp mask is a separate program, not
+// a branch on a uniform: Mesa's llvmpipe runs both sides of such a branch for every pixel, and
+// that made the plain draw five times slower.
 constexpr const char* FragmentShaderBody = R"glsl(
 uniform sampler2D u_image;
 uniform float u_windowSlope;
@@ -249,8 +249,8 @@ void setMaxTileSizeForTesting(int maxTileEdge) { s_testMaxTileSize = std::max(0,
 
 namespace {
 
-// One linked variant of the image program and the locations of its uniforms; a location is -1
-// where the variant does not use the uniform, which glUniform* ignores.
+// One linked variant of the image program and the locations of its uniforms. A uniform that the
+// variant does not use has location -1, which glUniform* ignores.
 struct ImageProgram {
   Program program;
   GLint ndcRect = -1;
