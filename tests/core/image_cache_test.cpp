@@ -1,6 +1,10 @@
 #include "core/image_cache.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include <atomic>
 #include <chrono>
@@ -113,6 +117,28 @@ TEST(ImageCacheTest, DecodesCurrentAndPrefetchWindow)
   EXPECT_EQ(decoder.calls(), (std::set<int>{4, 5, 6}));
   EXPECT_EQ(cache.stats().imagesHeld, 3);
   EXPECT_EQ(cache.stats().bytesHeld, 600u);
+}
+
+// Decoders run below the priority of the thread that made the cache (the UI thread), so that
+// prefetching does not slow the frames drawn meanwhile.
+TEST(ImageCacheTest, DecodersRunAtLowerPriority)
+{
+  errno = 0;
+  const int uiNice = ::getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  std::atomic<int> decoderNice{-100};
+  ImageCache cache(numberedPaths(1), {1, 0, 1 << 20}, [&decoderNice](const fs::path&) {
+    decoderNice = ::getpriority(PRIO_PROCESS, 0);  // 0: the calling thread, on Linux
+    DecodedImage decoded;
+    decoded.image.width = 1;
+    decoded.image.height = 1;
+    decoded.image.pixels = {0};
+    return decoded;
+  });
+  cache.setCurrent(0);
+  ASSERT_TRUE(waitFor([&] { return cache.find(0) != nullptr; }));
+  EXPECT_EQ(decoderNice, std::min(19, uiNice + 10));
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), uiNice);
 }
 
 TEST(ImageCacheTest, PrefetchStopsAtWorkspaceEnds)

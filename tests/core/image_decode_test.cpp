@@ -1,5 +1,5 @@
 // core::decodeImageFile, the decoder the app's workers run: pixels from loadImage and the SHA-256
-// of the file's bytes, which it computes on a second thread while loadImage works.
+// of the file's bytes.
 #include "core/file_hash.h"
 #include "core/image_cache.h"
 #include "core/phantom.h"
@@ -40,7 +40,7 @@ TEST(DecodeImageFileTest, PixelsAndHashOfTheSameFile)
   EXPECT_EQ(decoded.sha256.size(), 64u);
 }
 
-TEST(DecodeImageFileTest, CorruptFileThrowsTheLoadersErrorAfterHashing)
+TEST(DecodeImageFileTest, CorruptFileThrowsTheLoadersError)
 {
   const fs::path folder = testing::makeScratchDir("decode_image_file_corrupt");
   const Phantom phantom = smallPhantom();
