@@ -116,6 +116,7 @@ class Application {
   int m_busyFrames = 0;  // frames still to draw without waiting for events
   std::unique_ptr<FrameLog> m_frameLog;
   bool m_uploadedThisFrame = false;
+  bool m_switchedThisFrame = false;  // the frame shows another image than the frame before
   std::size_t m_uploadBytes = 0;  // texture bytes sent in this frame
   double m_uploadUs = 0.0;
   std::optional<std::filesystem::path> m_screenshotPath;

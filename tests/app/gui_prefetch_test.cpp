@@ -68,12 +68,17 @@ class GuiPrefetch : public ::testing::Test {
     ASSERT_EQ(made.exitCode, 0) << made.output;
   }
 
-  // Steps through the three sample images with Page Down, waiting for every decode to finish
-  // before each key press, and returns the frame log.
-  std::vector<LoggedFrame> stepThrough(const std::string& prefetch)
+  // Presses keys (Page Down through the three sample images by default), waiting for every
+  // decode and upload to finish before each key press, and returns the frame log.
+  std::vector<LoggedFrame> stepThrough(const std::string& prefetch,
+                                       const std::vector<std::string>& keys = {"PAGE_DOWN", "PAGE_DOWN"})
   {
     const auto script = m_scratch / "step.txt";
-    writeText(script, "wait-prefetch\nkey PAGE_DOWN\nwait 3\nwait-prefetch\nkey PAGE_DOWN\nwait 3\nquit\n");
+    std::string text;
+    for (const std::string& key : keys) {
+      text += "wait-prefetch\nkey " + key + "\nwait 3\n";
+    }
+    writeText(script, text + "quit\n");
     const auto log = m_scratch / ("frames-" + prefetch + ".txt");
     const auto run = runSpinemark({m_workspace.string(), "--annotations", (m_scratch / "annotations").string(),
                                    "--script", script.string(), "--window-size", "1200x900", "--prefetch",
@@ -110,6 +115,29 @@ TEST_F(GuiPrefetch, PrefetchedImageDrawnInKeyFrame)
     EXPECT_EQ(pressed[i].pending, -1) << "key frame " << pressed[i].frame;
   }
   EXPECT_EQ(frames.back().shown, 2);
+}
+
+// With one neighbour prefetched, stepping back makes the image two steps behind a neighbour
+// again while it is still decoded in memory, so its upload is queued in the key frame. The upload
+// must start in a later frame.
+TEST_F(GuiPrefetch, SteppingBackUploadsNothingInKeyFrame)
+{
+  const auto frames = stepThrough("1", {"PAGE_DOWN", "PAGE_DOWN", "PAGE_UP", "PAGE_UP"});
+  const auto pressed = keyFrames(frames);
+  ASSERT_EQ(pressed.size(), 4u);
+  const int expectedShown[] = {1, 2, 1, 0};
+  std::size_t aheadBytes = 0;
+  for (std::size_t i = 0; i < pressed.size(); ++i) {
+    EXPECT_EQ(pressed[i].shown, expectedShown[i]) << "key frame " << pressed[i].frame;
+    EXPECT_EQ(pressed[i].uploadBytes, 0u) << "key frame " << pressed[i].frame;
+  }
+  for (const auto& frame : frames) {
+    if (frame.frame > pressed[2].frame) {
+      aheadBytes += frame.uploadBytes;
+    }
+  }
+  // Image 0's texture went up again after the first Page Up, between the key frames.
+  EXPECT_GT(aheadBytes, 0u);
 }
 
 TEST_F(GuiPrefetch, NoFrameUploadsMoreThanBudget)
