@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Whole-process GUI measurements of the real spinemark executable, read from its --frame-log.
 
-  keypress-to-frame  Page Down through a workspace of 3000x2500 radiographs, with and without
-                     prefetch. A scripted key is injected at the start of a frame, so with prefetch
+  keypress-to-frame  Page Down through a workspace of 3000x2500 radiographs and Page Up back, with
+                     and without prefetch. A scripted key is injected at the start of a frame, so with prefetch
                      the latency is that frame's work (poll, key, texture upload, draw, swap).
                      Without prefetch it runs until the end of the first frame showing the image.
   worst frame        with prefetch, the longest frame (wall time of its work) from the first key
@@ -79,8 +79,10 @@ def worst_frames(frames):
             max(uploads) / 1024.0, sum(1 for value in uploads if value > 0)))
 
 
-def keypress_to_frame(spinemark, workspace, outdir, steps=10):
-    script = "".join("wait-prefetch\nkey PAGE_DOWN\nwait 2\n" for _ in range(steps)) + "quit\n"
+def keypress_to_frame(spinemark, workspace, outdir, steps=11):
+    """Steps from the first image to the last and back, steps keys each way (11 for 12 images)."""
+    keys = ["PAGE_DOWN"] * steps + ["PAGE_UP"] * steps
+    script = "".join("wait-prefetch\nkey %s\nwait 2\n" % key for key in keys) + "quit\n"
     results = {}
     for prefetch in ("2", "0"):
         frames = run_script(spinemark, workspace, outdir, "keys-prefetch-" + prefetch, script,
