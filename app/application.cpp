@@ -399,7 +399,11 @@ void Application::syncImage()
   }
   // A prefetched neighbour is already complete on the GPU. Any other image uploads whole here,
   // in this frame, because drawing the old image or a partial texture would show the wrong one.
+  // Textures that leave the window first become spares, so that this upload can reuse one.
   const auto start = std::chrono::steady_clock::now();
+  if (!m_textures->contains(m_shownIndex)) {
+    m_textures->retain(textureWindow());
+  }
   std::size_t sent = 0;
   m_texture = &m_textures->finish(m_shownIndex, m_workbench->image(), sent);
   m_uploadedThisFrame = sent > 0;
@@ -424,8 +428,7 @@ void Application::updateTextures()
     return;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::vector<int> window = m_workbench->prefetchWindow();
-  window.push_back(m_shownIndex);  // m_texture points into the cache
+  const std::vector<int> window = textureWindow();
   m_textures->retain(window);
   for (const int index : window) {
     if (!m_textures->contains(index)) {
@@ -436,6 +439,13 @@ void Application::updateTextures()
     m_uploadBytes += sent;
     m_uploadUs += microsecondsSince(start);
   }
+}
+
+std::vector<int> Application::textureWindow() const
+{
+  std::vector<int> window = m_workbench->prefetchWindow();
+  window.push_back(m_shownIndex);  // m_texture points into the cache
+  return window;
 }
 
 bool Application::decoding()

@@ -80,6 +80,8 @@ class Application {
   void reportResult(const core::ActionResult& result);
   void runAction(Action action);
   void syncImage();
+  // Indexes whose textures the cache keeps: the prefetch window and the image shown.
+  std::vector<int> textureWindow() const;
   void updateTextures();
   double idleTimeout() const;
   void drawLoadingIndicator();

@@ -19,6 +19,11 @@ class ImageTexture {
   // Throws std::invalid_argument when image is empty or its sample count does not match its size.
   static ImageTexture allocate(const core::Image& image);
 
+  // Prepares the texture to receive image from its first row, keeping the GL storage, when image
+  // needs the same tiles and levels. Returns false and changes nothing otherwise. Until uploadRows
+  // completes again, the texture holds a mix of old and new samples.
+  bool reuseFor(const core::Image& image);
+
   ~ImageTexture();
   ImageTexture(ImageTexture&&) noexcept;
   ImageTexture& operator=(ImageTexture&&) noexcept;

@@ -1,15 +1,35 @@
 #include "render/texture_cache.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace spinemark::render {
 
 void TextureCache::retain(const std::vector<int>& keep)
 {
-  std::erase_if(m_entries, [&keep](const Entry& entry) {
-    return std::find(keep.begin(), keep.end(), entry.index) == keep.end();
+  std::erase_if(m_entries, [this, &keep](Entry& entry) {
+    if (std::find(keep.begin(), keep.end(), entry.index) != keep.end()) {
+      return false;
+    }
+    m_spares.push_back(std::move(entry.texture));
+    return true;
   });
+  if (m_spares.size() > MaxSpareTextures) {
+    m_spares.erase(m_spares.begin(), m_spares.end() - MaxSpareTextures);
+  }
+}
+
+std::unique_ptr<ImageTexture> TextureCache::textureFor(const core::Image& image)
+{
+  for (auto spare = m_spares.rbegin(); spare != m_spares.rend(); ++spare) {
+    if ((*spare)->reuseFor(image)) {
+      std::unique_ptr<ImageTexture> texture = std::move(*spare);
+      m_spares.erase(std::next(spare).base());
+      return texture;
+    }
+  }
+  return std::make_unique<ImageTexture>(ImageTexture::allocate(image));
 }
 
 void TextureCache::schedule(int index, std::shared_ptr<const core::DecodedImage> decoded)
@@ -17,7 +37,7 @@ void TextureCache::schedule(int index, std::shared_ptr<const core::DecodedImage>
   if (contains(index) || !decoded) {
     return;
   }
-  auto texture = std::make_unique<ImageTexture>(ImageTexture::allocate(decoded->image));
+  std::unique_ptr<ImageTexture> texture = textureFor(decoded->image);
   m_entries.push_back({index, std::move(texture), std::move(decoded)});
 }
 
@@ -27,7 +47,7 @@ const ImageTexture& TextureCache::finish(int index, const core::Image& image, st
 {
   Entry* entry = find(index);
   if (entry == nullptr) {
-    m_entries.push_back({index, std::make_unique<ImageTexture>(ImageTexture::allocate(image)), nullptr});
+    m_entries.push_back({index, textureFor(image), nullptr});
     entry = &m_entries.back();
   }
   if (!entry->texture->complete()) {
@@ -67,6 +87,9 @@ std::size_t TextureCache::bytesHeld() const
   std::size_t bytes = 0;
   for (const Entry& entry : m_entries) {
     bytes += entry.texture->totalBytes();
+  }
+  for (const auto& spare : m_spares) {
+    bytes += spare->totalBytes();
   }
   return bytes;
 }

@@ -14,8 +14,11 @@ namespace spinemark::render {
 
 class TextureCache {
  public:
-  // Deletes the textures of every index not in keep.
+  // Releases the textures of every index not in keep. Up to MaxSpareTextures of them are kept as
+  // spares, which a later texture of the same size reuses instead of allocating: with Mesa's
+  // llvmpipe a new texture for a 3000x2500 image costs a 20 MB clear and its page faults.
   void retain(const std::vector<int>& keep);
+  static constexpr std::size_t MaxSpareTextures = 2;
   // Allocates a texture for index and queues its upload, unless index already has one. Queued
   // textures upload in the order of these calls. decoded stays referenced until its upload ends.
   void schedule(int index, std::shared_ptr<const core::DecodedImage> decoded);
@@ -29,10 +32,14 @@ class TextureCache {
   std::size_t uploadQueued(std::size_t maxBytes);
   // True while a queued texture is incomplete.
   bool uploading() const;
-  // Sample bytes of all textures held, mipmaps included.
+  // Sample bytes of all textures held, spares and mipmaps included.
   std::size_t bytesHeld() const;
   // Deletes every texture. Call while the GL context is still current.
-  void clear() { m_entries.clear(); }
+  void clear()
+  {
+    m_entries.clear();
+    m_spares.clear();
+  }
 
  private:
   struct Entry {
@@ -43,8 +50,11 @@ class TextureCache {
 
   Entry* find(int index);
   const Entry* find(int index) const;
+  // A spare texture reused for image, or a new one.
+  std::unique_ptr<ImageTexture> textureFor(const core::Image& image);
 
   std::vector<Entry> m_entries;  // in upload order
+  std::vector<std::unique_ptr<ImageTexture>> m_spares;  // most recently released last
 };
 
 }  // namespace spinemark::render

@@ -173,5 +173,47 @@ TEST_F(ImageTextureTest, CacheFinishUploadsRest)
   EXPECT_FALSE(cache.uploading());
 }
 
+// A texture released by retain is reused by the next image of its size, and then draws that
+// image exactly as a new texture would, at every mipmap level.
+TEST_F(ImageTextureTest, CacheReusesReleasedTextureOfSameSize)
+{
+  TextureCache cache;
+  const core::Image first = makeImage(333, 101, hashSample);
+  const core::Image second = makeImage(333, 101, [](int x, int y) { return hashSample(y, x + 7); });
+  std::size_t sent = 0;
+  const ImageTexture* released = &cache.finish(0, first, sent);
+  cache.retain({});
+  EXPECT_FALSE(cache.contains(0));
+  EXPECT_EQ(cache.bytesHeld(), released->totalBytes());
+
+  sent = 0;
+  const ImageTexture& reused = cache.finish(1, second, sent);
+  EXPECT_EQ(&reused, released);
+  EXPECT_EQ(sent, reused.totalBytes());
+  const ImageTexture fresh(second);
+  core::DisplaySettings settings;
+  settings.window = second.defaultWindow;
+  EXPECT_EQ(compareGray(drawAtZoom(reused, second, 1.0), referenceGray(second, settings), second.width, 1), "");
+  const int minifiedWidth = static_cast<int>(second.width * 0.3);
+  EXPECT_EQ(compareGray(drawAtZoom(reused, second, 0.3), drawAtZoom(fresh, second, 0.3), minifiedWidth, 0), "");
+}
+
+TEST_F(ImageTextureTest, CacheSpareLimitAndSizeMatch)
+{
+  TextureCache cache;
+  for (int index = 0; index < 4; ++index) {
+    cache.schedule(index, std::make_shared<core::DecodedImage>(core::DecodedImage{makeImage(64, 48, hashSample), ""}));
+  }
+  const std::size_t oneTexture = ImageTexture::allocate(makeImage(64, 48, hashSample)).totalBytes();
+  cache.retain({});
+  EXPECT_EQ(cache.bytesHeld(), TextureCache::MaxSpareTextures * oneTexture);
+
+  const core::Image other = makeImage(48, 64, hashSample);
+  std::size_t sent = 0;
+  const ImageTexture& texture = cache.finish(9, other, sent);
+  EXPECT_EQ(texture.width(), 48);
+  EXPECT_EQ(cache.bytesHeld(), TextureCache::MaxSpareTextures * oneTexture + texture.totalBytes());
+}
+
 }  // namespace
 }  // namespace spinemark::render
