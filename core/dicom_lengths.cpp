@@ -90,15 +90,17 @@ class ElementWalker {
   {
   }
 
-  void walk()
+  // Returns the transfer syntax UID of the file meta header, or an empty string without one.
+  std::string walk()
   {
     std::size_t offset = walkFileMeta(startOffset());
     if (m_deflated) {
-      return;  // the rest is a deflate stream, which GDCM inflates with its own checks
+      return m_transferSyntax;  // the rest is a deflate stream, which GDCM inflates with its own checks
     }
     while (offset < m_bytes.size()) {
       offset = walkElement(offset, m_dataSet);
     }
+    return m_transferSyntax;
   }
 
  private:
@@ -418,9 +420,9 @@ class ElementWalker {
 
 }  // namespace
 
-void checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
+std::string checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
 {
-  ElementWalker(path, bytes).walk();
+  return ElementWalker(path, bytes).walk();
 }
 
 }  // namespace spinemark::core::detail

@@ -732,8 +732,11 @@ Image loadDicomImage(const std::filesystem::path& path)
 {
   silenceGdcmTrace();
   const MappedFile file(path);
-  checkDicomElementLengths(path, file.bytes());
-  if (std::optional<Image> image = loadNativeDicomImage(path, file.bytes())) {
+  const std::string syntax = checkDicomElementLengths(path, file.bytes());
+  // Only uncompressed little endian files can take the shorter path; asking GDCM about the others
+  // would read their header twice. A file without meta header may be either, and GDCM decides.
+  const bool uncompressed = syntax.empty() || syntax == "1.2.840.10008.1.2" || syntax == "1.2.840.10008.1.2.1";
+  if (std::optional<Image> image = uncompressed ? loadNativeDicomImage(path, file.bytes()) : std::nullopt) {
     return std::move(*image);
   }
   return loadDicomImageThroughGdcm(path);

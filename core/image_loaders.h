@@ -32,8 +32,9 @@ Image loadJpegImage(const std::filesystem::path& path);
 
 // Throws ImageLoadError when a data element or item of a DICOM file declares a value length
 // beyond the end of the file, or the file ends inside an element header. Runs before GDCM reads
-// the file, because GDCM allocates each declared length first.
-void checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+// the file, because GDCM allocates each declared length first. Returns the transfer syntax UID of
+// the file meta header, or an empty string for a file without one.
+std::string checkDicomElementLengths(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 
 // Find what in the header of one fragment (JPEG 2000 codestream, or JPEG from SOI to SOS) makes
 // GDCM 3.0.21 read outside the fragment or abort on an assertion. Return the problem, or an empty
