@@ -6,15 +6,20 @@
 //   spinemark_load/E     core::loadImage: GDCM plus masking, rescale, value range and header facts
 //   spinemark_decode/E   core::decodeImageFile: loadImage plus the SHA-256 the annotation records,
 //                        which is what a decoder thread does per image
-//   first_frame/E        decodeImageFile, texture upload with mipmaps, one draw of the fitted image
-//                        into a 1400x900 framebuffer and glFinish (needs an X display)
+//   first_frame/E        decodeImageFile, then the texture upload with mipmaps through
+//                        render::TextureCache, which reuses the texture of the image before as the
+//                        app does. Then one draw of the fitted image into a 1400x900 framebuffer
+//                        and glFinish. Needs an X display.
 //   draw_fitted          that draw and glFinish alone, from a texture uploaded before the loop
+//   upload               a new texture's upload with mipmaps
+//   upload_and_draw      a new texture's upload and first draw
 #include "bench/bench_data.h"
 #include "core/image_cache.h"
 #include "core/view_transform.h"
 #include "render/gl_objects.h"
 #include "render/image_renderer.h"
 #include "render/offscreen_context.h"
+#include "render/texture_cache.h"
 
 #include <benchmark/benchmark.h>
 #include <gdcmImageReader.h>
@@ -91,21 +96,32 @@ struct GlScreen {
 
 std::unique_ptr<GlScreen> s_screen;
 
+// Draws image, fitted into the window-sized framebuffer with its default window, and waits for
+// the driver to finish.
+void drawFittedAndFinish(const render::ImageTexture& texture, const core::Image& image)
+{
+  core::ViewTransform view;
+  view.zoom = std::min(static_cast<double>(FramebufferWidth) / image.width,
+                       static_cast<double>(FramebufferHeight) / image.height);
+  core::DisplaySettings display;
+  display.window = image.defaultWindow;
+  render::DrawTarget target;
+  target.framebufferWidth = FramebufferWidth;
+  target.framebufferHeight = FramebufferHeight;
+  s_screen->renderer->draw(texture, image, view, display, target);
+  glFinish();
+}
+
 void firstFrame(benchmark::State& state, const std::filesystem::path& path)
 {
+  render::TextureCache textures;
+  int index = 0;
   for (auto _ : state) {
     core::DecodedImage decoded = core::decodeImageFile(path);
-    render::ImageTexture texture(decoded.image);
-    core::ViewTransform view;
-    view.zoom = std::min(static_cast<double>(FramebufferWidth) / decoded.image.width,
-                         static_cast<double>(FramebufferHeight) / decoded.image.height);
-    core::DisplaySettings display;
-    display.window = decoded.image.defaultWindow;
-    render::DrawTarget target;
-    target.framebufferWidth = FramebufferWidth;
-    target.framebufferHeight = FramebufferHeight;
-    s_screen->renderer->draw(texture, decoded.image, view, display, target);
-    glFinish();
+    // As the app does on a jump: the texture shown before is released and reused.
+    textures.retain({});
+    std::size_t sent = 0;
+    drawFittedAndFinish(textures.finish(++index, decoded.image, sent), decoded.image);
   }
 }
 
@@ -115,17 +131,8 @@ void drawFitted(benchmark::State& state, const std::filesystem::path& path)
 {
   const core::DecodedImage decoded = core::decodeImageFile(path);
   const render::ImageTexture texture(decoded.image);
-  core::ViewTransform view;
-  view.zoom = std::min(static_cast<double>(FramebufferWidth) / decoded.image.width,
-                       static_cast<double>(FramebufferHeight) / decoded.image.height);
-  core::DisplaySettings display;
-  display.window = decoded.image.defaultWindow;
-  render::DrawTarget target;
-  target.framebufferWidth = FramebufferWidth;
-  target.framebufferHeight = FramebufferHeight;
   for (auto _ : state) {
-    s_screen->renderer->draw(texture, decoded.image, view, display, target);
-    glFinish();
+    drawFittedAndFinish(texture, decoded.image);
   }
 }
 
@@ -135,6 +142,16 @@ void uploadOnly(benchmark::State& state, const std::filesystem::path& path)
   for (auto _ : state) {
     const render::ImageTexture texture(decoded.image);
     glFinish();
+  }
+}
+
+// A new texture's upload and its first draw, from pixels decoded before the loop.
+void uploadAndDraw(benchmark::State& state, const std::filesystem::path& path)
+{
+  const core::DecodedImage decoded = core::decodeImageFile(path);
+  for (auto _ : state) {
+    const render::ImageTexture texture(decoded.image);
+    drawFittedAndFinish(texture, decoded.image);
   }
 }
 
@@ -160,6 +177,7 @@ int main(int argc, char** argv)
   if (s_screen && !files.empty()) {
     benchmark::RegisterBenchmark("draw_fitted", drawFitted, files.front().path);
     benchmark::RegisterBenchmark("upload", uploadOnly, files.front().path);
+    benchmark::RegisterBenchmark("upload_and_draw", uploadAndDraw, files.front().path);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
