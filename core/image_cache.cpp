@@ -96,6 +96,7 @@ void ImageCache::setCurrent(int index)
   {
     std::lock_guard lock(m_mutex);
     m_current = index;
+    m_currentSince = std::chrono::steady_clock::now();
     const std::set<int> previouslyQueued(m_queue.begin(), m_queue.end());
     m_queue.clear();
     for (const int wanted : prefetchWindow(index)) {
@@ -240,6 +241,28 @@ bool ImageCache::storeLocked(int index, std::shared_ptr<const DecodedImage> deco
   return true;
 }
 
+bool ImageCache::waitForJob(std::unique_lock<std::mutex>& lock, std::stop_token stop)
+{
+  while (true) {
+    if (!m_wake.wait(lock, stop, [this] { return !m_queue.empty(); })) {
+      return false;
+    }
+    if (m_queue.front() == m_current) {
+      return true;
+    }
+    // A neighbour: wait out the delay, unless setCurrent puts the current image first meanwhile.
+    // setCurrent also moves the deadline, so it is computed again on every pass.
+    const auto readyAt = m_currentSince + m_options.prefetchDelay;
+    if (std::chrono::steady_clock::now() >= readyAt) {
+      return true;
+    }
+    m_wake.wait_until(lock, stop, readyAt, [this] { return !m_queue.empty() && m_queue.front() == m_current; });
+    if (stop.stop_requested()) {
+      return false;
+    }
+  }
+}
+
 void ImageCache::work(std::stop_token stop)
 {
   lowerThreadPriority();
@@ -247,7 +270,7 @@ void ImageCache::work(std::stop_token stop)
     int index = -1;
     {
       std::unique_lock lock(m_mutex);
-      if (!m_wake.wait(lock, stop, [this] { return !m_queue.empty(); })) {
+      if (!waitForJob(lock, stop)) {
         return;  // stop requested
       }
       index = m_queue.front();

@@ -11,6 +11,7 @@
 
 #include "core/image.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -34,6 +35,9 @@ struct ImageCacheOptions {
   int prefetch = 2;      // images decoded ahead on each side of the current one (0: none)
   // Largest sum of decoded sample bytes held. The current image is kept even when it alone is larger.
   std::size_t budgetBytes = std::size_t{512} << 20;
+  // Time after setCurrent before a neighbour's decode may start, so that the frame showing the
+  // new image does not share the CPU with it. The current image's decode starts at once.
+  std::chrono::milliseconds prefetchDelay{30};
 };
 
 // One decoded file: the image and the SHA-256 of the file's bytes, which the annotation records.
@@ -106,6 +110,8 @@ class ImageCache {
   };
 
   void work(std::stop_token stop);
+  // Waits until the queue's first job may start; returns false when stop is requested.
+  bool waitForJob(std::unique_lock<std::mutex>& lock, std::stop_token stop);
   bool wantedLocked(int index) const;
   // Inserts decoded for index when wanted and within budget; returns false when it was dropped.
   bool storeLocked(int index, std::shared_ptr<const DecodedImage> decoded, bool force);
@@ -120,6 +126,7 @@ class ImageCache {
   std::condition_variable_any m_wake;
   std::function<void()> m_onFinished;
   int m_current = -1;
+  std::chrono::steady_clock::time_point m_currentSince;  // when setCurrent last ran
   std::deque<int> m_queue;      // indexes to decode, highest priority first
   std::set<int> m_inFlight;     // indexes a worker is decoding
   std::map<int, Entry> m_entries;

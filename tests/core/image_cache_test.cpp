@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -139,6 +140,38 @@ TEST(ImageCacheTest, DecodersRunAtLowerPriority)
   ASSERT_TRUE(waitFor([&] { return cache.find(0) != nullptr; }));
   EXPECT_EQ(decoderNice, std::min(19, uiNice + 10));
   EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), uiNice);
+}
+
+// With the current image already decoded, the frame that shows it should have the CPU to itself,
+// so its neighbours' decodes start only after the prefetch delay.
+TEST(ImageCacheTest, NeighboursWaitForPrefetchDelay)
+{
+  using Clock = std::chrono::steady_clock;
+  std::mutex mutex;
+  std::map<int, Clock::time_point> started;
+  const auto decoder = [&](const fs::path& path) {
+    {
+      std::lock_guard lock(mutex);
+      started.emplace(std::stoi(path.string()), Clock::now());
+    }
+    DecodedImage decoded;
+    decoded.image.width = 1;
+    decoded.image.height = 1;
+    decoded.image.pixels = {0};
+    return decoded;
+  };
+  ImageCacheOptions options{2, 1, 1 << 20};
+  options.prefetchDelay = std::chrono::milliseconds(200);
+  ImageCache cache(numberedPaths(10), options, decoder);
+  ASSERT_NE(cache.loadNow(5), nullptr);
+
+  const Clock::time_point requested = Clock::now();
+  cache.setCurrent(5);
+  ASSERT_TRUE(waitFor([&] { return cache.find(4) && cache.find(6); }));
+  std::lock_guard lock(mutex);
+  for (const int neighbour : {4, 6}) {
+    EXPECT_GE(started.at(neighbour) - requested, options.prefetchDelay) << "image " << neighbour;
+  }
 }
 
 TEST(ImageCacheTest, PrefetchStopsAtWorkspaceEnds)
