@@ -51,10 +51,8 @@ int runGuiCommand(app::GuiOptions options, const std::string& startLevel)
     workbenchOptions.cache = options.cache;
     // The workspace opens on a background thread; the window shows its progress when it is slow.
     auto opener = std::make_unique<core::WorkspaceOpener>([options, workbenchOptions](core::OpenProgress& progress) {
-      auto workspace = openInputs(options, progress);
-      spdlog::info("opened workspace {} with {} images; annotations in {}", workspace.root.string(),
-                   workspace.images.size(), workspace.annotationsDir.string());
-      return std::make_unique<core::Workbench>(std::move(workspace), workbenchOptions, &progress);
+      // openWorkspace and workspaceFromFiles log what they opened.
+      return std::make_unique<core::Workbench>(openInputs(options, progress), workbenchOptions, &progress);
     });
     app::Application application(options, std::move(opener));
     return application.run();

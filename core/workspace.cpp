@@ -131,8 +131,8 @@ fs::path resolveAnnotationsDir(const fs::path& root, const fs::path& annotations
 
 void logWorkspace(const Workspace& workspace)
 {
-  spdlog::info("Opened workspace {}: {} images, {} entries skipped", workspace.root.string(),
-               workspace.images.size(), workspace.skipped.size());
+  spdlog::info("Opened workspace {}: {} images, {} entries skipped; annotations in {}", workspace.root.string(),
+               workspace.images.size(), workspace.skipped.size(), workspace.annotationsDir.string());
   for (const std::string& message : workspace.skipped) spdlog::warn("Workspace entry skipped: {}", message);
 }
 

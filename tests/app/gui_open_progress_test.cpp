@@ -69,7 +69,7 @@ TEST(GuiOpenProgress, SlowOpenShowsProgressThenRuns)
   const auto result = run.get();
   EXPECT_EQ(result.exitCode, 0) << result.output;
   EXPECT_NE(result.output.find("showing its progress"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("opened workspace"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("Opened workspace"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("closing;"), std::string::npos) << result.output;
 }
 
