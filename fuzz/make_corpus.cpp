@@ -6,11 +6,9 @@
 //   <out>/annotation  annotation JSON written by core::toJson
 // Usage: spinemark_make_corpus OUTPUT_FOLDER
 #include "core/annotation_json.h"
+#include "core/dicom_reencode.h"
 #include "core/phantom.h"
 
-#include <gdcmImageChangeTransferSyntax.h>
-#include <gdcmImageReader.h>
-#include <gdcmImageWriter.h>
 #include <gdcmTransferSyntax.h>
 #include <stb_image_write.h>
 
@@ -46,28 +44,6 @@ void writeBytes(const fs::path& path, const std::string& bytes)
   file << bytes;
   if (!file.flush()) {
     throw std::runtime_error("Cannot write " + path.string() + "; check that the folder is writable");
-  }
-}
-
-void reencodeDicom(const fs::path& source, const fs::path& target, gdcm::TransferSyntax::TSType syntax)
-{
-  gdcm::ImageReader reader;
-  reader.SetFileName(source.c_str());
-  if (!reader.Read()) {
-    throw std::runtime_error("GDCM failed to read " + source.string());
-  }
-  gdcm::ImageChangeTransferSyntax change;
-  change.SetTransferSyntax(syntax);
-  change.SetInput(reader.GetImage());
-  if (!change.Change()) {
-    throw std::runtime_error(std::string("GDCM failed to encode ") + gdcm::TransferSyntax::GetTSString(syntax));
-  }
-  gdcm::ImageWriter writer;
-  writer.SetFile(reader.GetFile());
-  writer.SetImage(change.GetOutput());
-  writer.SetFileName(target.c_str());
-  if (!writer.Write()) {
-    throw std::runtime_error("GDCM failed to write " + target.string());
   }
 }
 
