@@ -53,24 +53,6 @@ constexpr unsigned long long MaxCompressionRatio = 256;
 // ---------------------------------------------------------------------------------------------
 // Header values (tags in core/dicom_steps.h).
 
-std::string readString(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
-{
-  if (!dataSet.FindDataElement(tag)) {
-    return {};
-  }
-  const gdcm::DataElement& element = dataSet.GetDataElement(tag);
-  const gdcm::ByteValue* value = element.GetByteValue();
-  if (element.IsEmpty() || !value) {
-    return {};
-  }
-  std::string text(value->GetPointer(), value->GetLength());
-  // DICOM pads strings to an even length with a space (or NUL for UIDs).
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\0')) {
-    text.pop_back();
-  }
-  return text;
-}
-
 std::string_view trimSpaces(std::string_view text)
 {
   while (!text.empty() && text.front() == ' ') {
@@ -666,6 +648,24 @@ unsigned long long frameCountOf(const gdcm::Image& image)
 }
 
 }  // namespace
+
+std::string readString(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
+{
+  if (!dataSet.FindDataElement(tag)) {
+    return {};
+  }
+  const gdcm::DataElement& element = dataSet.GetDataElement(tag);
+  const gdcm::ByteValue* value = element.GetByteValue();
+  if (element.IsEmpty() || !value) {
+    return {};
+  }
+  std::string text(value->GetPointer(), value->GetLength());
+  // DICOM pads strings to an even length with a space (or NUL for UIDs).
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\0')) {
+    text.pop_back();
+  }
+  return text;
+}
 
 std::optional<double> readDecimal(const gdcm::DataSet& dataSet, const gdcm::Tag& tag)
 {

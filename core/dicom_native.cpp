@@ -4,14 +4,15 @@
 #include "core/dicom_steps.h"
 #include "core/image_loaders.h"
 
-#include <gdcmImageHelper.h>
 #include <gdcmReader.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -67,6 +68,54 @@ std::optional<ValueSpan> findPixelDataValue(std::span<const std::uint8_t> bytes,
   return ValueSpan{position + headerBytes, length};
 }
 
+// Header facts that the shorter path needs, read from the data elements themselves.
+// gdcm::ImageHelper is not used: its PhotometricInterpretation and PixelFormat getters assert
+// (aborting in Debian's build) on values that ImageReader rejects or repairs.
+struct NativeLayout {
+  unsigned columns = 0;
+  unsigned rows = 0;
+  unsigned long long frames = 1;
+  int bitsStored = 16;
+  gdcm::PhotometricInterpretation photometric;
+};
+
+// The layout of an unsigned 16-bit single-sample MONOCHROME image without Modality LUT, or nullopt
+// for any other image and for any value that is missing or out of range.
+std::optional<NativeLayout> readNativeLayout(const gdcm::DataSet& dataSet)
+{
+  const std::optional<int> bitsStored = readWord(dataSet, tags::BitsStored);
+  if (readWord(dataSet, tags::SamplesPerPixel) != 1 || readWord(dataSet, tags::BitsAllocated) != 16 ||
+      !bitsStored || *bitsStored < 1 || *bitsStored > 16 || readWord(dataSet, tags::HighBit) != *bitsStored - 1 ||
+      readWord(dataSet, tags::PixelRepresentation) != 0 || dataSet.FindDataElement(tags::ModalityLutSequence)) {
+    return std::nullopt;
+  }
+  NativeLayout layout;
+  layout.bitsStored = *bitsStored;
+  const std::string photometric = readString(dataSet, tags::PhotometricInterpretation);
+  if (photometric == "MONOCHROME1") {
+    layout.photometric = gdcm::PhotometricInterpretation::MONOCHROME1;
+  } else if (photometric == "MONOCHROME2") {
+    layout.photometric = gdcm::PhotometricInterpretation::MONOCHROME2;
+  } else {
+    return std::nullopt;
+  }
+  const std::optional<int> columns = readWord(dataSet, tags::Columns);
+  const std::optional<int> rows = readWord(dataSet, tags::Rows);
+  if (!columns || !rows || *columns < 1 || *rows < 1) {
+    return std::nullopt;
+  }
+  layout.columns = static_cast<unsigned>(*columns);
+  layout.rows = static_cast<unsigned>(*rows);
+  if (dataSet.FindDataElement(tags::NumberOfFrames)) {
+    const std::optional<double> frames = readDecimal(dataSet, tags::NumberOfFrames);
+    if (!frames || *frames < 1.0 || *frames != std::floor(*frames) || *frames > 1e9) {
+      return std::nullopt;
+    }
+    layout.frames = static_cast<unsigned long long>(*frames);
+  }
+  return layout;
+}
+
 }  // namespace
 
 std::optional<Image> loadNativeDicomImage(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
@@ -84,40 +133,29 @@ std::optional<Image> loadNativeDicomImage(const std::filesystem::path& path, std
     return std::nullopt;
   }
   const gdcm::DataSet& dataSet = file.GetDataSet();
-  const gdcm::PixelFormat format = gdcm::ImageHelper::GetPixelFormatValue(file);
-  const int bitsStored = format.GetBitsStored();
-  const gdcm::PhotometricInterpretation photometric = gdcm::ImageHelper::GetPhotometricInterpretationValue(file);
-  if (format.GetBitsAllocated() != 16 || format.GetSamplesPerPixel() != 1 || format.GetPixelRepresentation() != 0 ||
-      bitsStored < 1 || bitsStored > 16 || readWord(dataSet, tags::HighBit) != bitsStored - 1 ||
-      (photometric != gdcm::PhotometricInterpretation::MONOCHROME1 &&
-       photometric != gdcm::PhotometricInterpretation::MONOCHROME2) ||
-      dataSet.FindDataElement(tags::ModalityLutSequence)) {
+  const std::optional<NativeLayout> layout = readNativeLayout(dataSet);
+  if (!layout) {
     return std::nullopt;
   }
-  const std::vector<unsigned int> dimensions = gdcm::ImageHelper::GetDimensionsValue(file);
-  if (dimensions.size() < 3 || dimensions[0] < 1 || dimensions[0] > MaxImageDimension || dimensions[1] < 1 ||
-      dimensions[1] > MaxImageDimension || dimensions[2] < 1) {
-    return std::nullopt;
-  }
-  const std::size_t pixelCount = static_cast<std::size_t>(dimensions[0]) * dimensions[1];
-  const unsigned long long frameCount = dimensions[2];
+  const std::size_t pixelCount = static_cast<std::size_t>(layout->columns) * layout->rows;
   // Listing Pixel Data among the tags to skip stops the reader right after its element header.
   const std::size_t headerEnd = reader.GetStreamCurrentPosition();
   const std::size_t headerBytes = explicitVr ? 12 : 8;
   const std::optional<ValueSpan> value =
       headerEnd >= headerBytes ? findPixelDataValue(bytes, headerEnd - headerBytes, explicitVr) : std::nullopt;
-  if (!value || frameCount > MaxDecodedBytes / (pixelCount * 2) || value->length < frameCount * pixelCount * 2) {
+  if (!value || layout->frames > MaxDecodedBytes / (pixelCount * 2) ||
+      value->length < layout->frames * pixelCount * 2) {
     return std::nullopt;  // the GDCM path reports what is wrong
   }
 
-  Image image = imageShell(syntax, dimensions[0], dimensions[1], bitsStored, photometric);
+  Image image = imageShell(syntax, layout->columns, layout->rows, layout->bitsStored, layout->photometric);
   image.pixels.resize(pixelCount);
   std::memcpy(image.pixels.data(), bytes.data() + value->offset, pixelCount * sizeof(std::uint16_t));
-  keepStoredBits(image, bitsStored, readDecimal(dataSet, tags::RescaleSlope).value_or(1.0),
+  keepStoredBits(image, layout->bitsStored, readDecimal(dataSet, tags::RescaleSlope).value_or(1.0),
                  readDecimal(dataSet, tags::RescaleIntercept).value_or(0.0));
-  readHeaderFacts(image, dataSet, frameCount);
+  readHeaderFacts(image, dataSet, layout->frames);
   spdlog::debug("read DICOM {} from its bytes: {}x{}, {} frames, {}, bits stored {}", path.string(), image.width,
-                image.height, frameCount, image.encoding, bitsStored);
+                image.height, layout->frames, image.encoding, layout->bitsStored);
   return image;
 }
 

@@ -10,6 +10,7 @@
 #include <gdcmTransferSyntax.h>
 
 #include <optional>
+#include <string>
 
 namespace spinemark::core::detail {
 
@@ -20,7 +21,15 @@ inline const gdcm::Tag ImagerPixelSpacing(0x0018, 0x1164);
 inline const gdcm::Tag ViewPosition(0x0018, 0x5101);
 inline const gdcm::Tag PatientOrientation(0x0020, 0x0020);
 inline const gdcm::Tag PixelSpacing(0x0028, 0x0030);
+inline const gdcm::Tag SamplesPerPixel(0x0028, 0x0002);
+inline const gdcm::Tag PhotometricInterpretation(0x0028, 0x0004);
+inline const gdcm::Tag NumberOfFrames(0x0028, 0x0008);
+inline const gdcm::Tag Rows(0x0028, 0x0010);
+inline const gdcm::Tag Columns(0x0028, 0x0011);
+inline const gdcm::Tag BitsAllocated(0x0028, 0x0100);
+inline const gdcm::Tag BitsStored(0x0028, 0x0101);
 inline const gdcm::Tag HighBit(0x0028, 0x0102);
+inline const gdcm::Tag PixelRepresentation(0x0028, 0x0103);
 inline const gdcm::Tag WindowCenter(0x0028, 0x1050);
 inline const gdcm::Tag WindowWidth(0x0028, 0x1051);
 inline const gdcm::Tag RescaleIntercept(0x0028, 0x1052);
@@ -35,6 +44,10 @@ inline const gdcm::Tag PixelData(0x7FE0, 0x0010);
 // Largest decoded pixel buffer (all frames, as GDCM returns them) accepted before decoding.
 // 4 GiB allows one frame of MaxImageDimension squared at 32 bits per sample.
 inline constexpr unsigned long long MaxDecodedBytes = 4ull << 30;
+
+// The value of a string element without its padding (trailing spaces and NULs), or an empty
+// string when the element is absent or empty.
+std::string readString(const gdcm::DataSet& dataSet, const gdcm::Tag& tag);
 
 // The first number of a decimal string (DS) element, or nullopt when absent or not a number.
 std::optional<double> readDecimal(const gdcm::DataSet& dataSet, const gdcm::Tag& tag);

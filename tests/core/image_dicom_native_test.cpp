@@ -52,17 +52,24 @@ std::vector<std::uint16_t> wordsFor(const NativeCase& c)
   return words;
 }
 
-// Overwrites the 2-byte value of High Bit (0028,0102) in an explicit VR little endian file.
-void setHighBit(const fs::path& path, std::uint16_t highBit)
+// Overwrites the value that follows the first occurrence of header (an element's tag, VR and
+// length in explicit VR little endian) in the file at path.
+void patchValue(const fs::path& path, const std::vector<std::uint8_t>& header, const std::string& value)
 {
   std::vector<std::uint8_t> bytes = detail::readFileBytes(path);
-  const std::uint8_t header[] = {0x28, 0x00, 0x02, 0x01, 'U', 'S', 0x02, 0x00};
-  const auto at = std::search(bytes.begin(), bytes.end(), std::begin(header), std::end(header));
-  ASSERT_NE(at, bytes.end()) << "no High Bit element in " << path;
-  at[8] = static_cast<std::uint8_t>(highBit & 0xFF);
-  at[9] = static_cast<std::uint8_t>(highBit >> 8);
+  const auto at = std::search(bytes.begin(), bytes.end(), header.begin(), header.end());
+  ASSERT_NE(at, bytes.end()) << "element not found in " << path;
+  ASSERT_GE(static_cast<std::size_t>(bytes.end() - at), header.size() + value.size());
+  std::copy(value.begin(), value.end(), at + static_cast<std::ptrdiff_t>(header.size()));
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                               static_cast<std::streamsize>(bytes.size()));
+}
+
+// Overwrites the 2-byte value of High Bit (0028,0102).
+void setHighBit(const fs::path& path, std::uint16_t highBit)
+{
+  patchValue(path, {0x28, 0x00, 0x02, 0x01, 'U', 'S', 0x02, 0x00},
+             std::string{static_cast<char>(highBit & 0xFF), static_cast<char>(highBit >> 8)});
 }
 
 fs::path writeCase(const fs::path& folder, const NativeCase& c)
@@ -196,6 +203,25 @@ TEST(DicomNativePath, OtherLayoutsAreLeftToGdcm)
     const fs::path path = writeCase(folder, c);
     EXPECT_FALSE(loadNative(path).has_value());
     EXPECT_EQ(loadImage(path).pixels.size(), std::size_t{c.width} * c.height);
+  }
+}
+
+// A Photometric Interpretation that names no known value made gdcm::ImageHelper assert, which
+// aborted the process (found by fuzzing). The file must load or be rejected with a message.
+TEST(DicomNativePath, UnknownPhotometricDoesNotAbort)
+{
+  const fs::path folder = testing::makeScratchDir("dicom-native-photometric");
+  NativeCase c;
+  c.name = "unknown-photometric";
+  const fs::path path = writeCase(folder, c);
+  patchValue(path, {0x28, 0x00, 0x04, 0x00, 'C', 'S', 0x0C, 0x00}, "MO\xb2\xabCHROME2 ");
+
+  EXPECT_FALSE(loadNative(path).has_value());
+  try {
+    const Image image = loadImage(path);
+    EXPECT_EQ(image.pixels.size(), std::size_t{c.width} * c.height);
+  } catch (const ImageLoadError& error) {
+    EXPECT_NE(std::string(error.what()).find(path.filename().string()), std::string::npos) << error.what();
   }
 }
 
