@@ -18,6 +18,12 @@ std::string findJpegProcessMismatch(std::uint8_t frameMarker, std::uint8_t preci
                                     const std::string& transferSyntax)
 {
   std::string derived;
+  if (frameMarker == 0xC3 && (precision < 2 || precision > 16)) {
+    // ITU-T T.81 allows 2 to 16 bits in lossless mode. GDCM 3.0.21 picks its 8, 12 or 16-bit
+    // decoder by the precision and dereferences a null pointer when none fits (found by fuzzing).
+    return "the lossless JPEG frame header declares " + std::to_string(precision) +
+           "-bit samples, but lossless JPEG allows 2 to 16";
+  }
   if (frameMarker == 0xC3) {  // lossless, Huffman
     derived = predictor == 1 ? "1.2.840.10008.1.2.4.70" : "1.2.840.10008.1.2.4.57";
   } else if ((frameMarker == 0xC0 || frameMarker == 0xC1) && precision <= 8) {

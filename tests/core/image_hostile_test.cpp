@@ -498,6 +498,20 @@ TEST(HostileDicom, JpegProcessMismatchRejected)
   expectRejectedWithoutAllocating(path, "coded for transfer syntax 1.2.840.10008.1.2.4.70, but the file declares");
 }
 
+// fuzz_dicom_loader found this: GDCM 3.0 has no decoder for 24-bit lossless JPEG and
+// dereferences a null pointer while decoding such a fragment.
+TEST(HostileDicom, JpegLosslessPrecisionOutOfRangeRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-jpeg-precision");
+  std::string bytes = readBytes(writeSmallCompressed(dir, gdcm::TransferSyntax::JPEGLosslessProcess14_1));
+  const std::size_t frameHeader = bytes.find(std::string("\xFF\xC3", 2));  // SOF3
+  ASSERT_NE(frameHeader, std::string::npos);
+  bytes[frameHeader + 4] = 24;  // marker (2 bytes), length (2 bytes), then the precision
+  const auto path = dir / "jpeg-precision.dcm";
+  writeBytes(path, bytes);
+  expectRejectedWithoutAllocating(path, "declares 24-bit samples, but lossless JPEG allows 2 to 16");
+}
+
 // fuzz_dicom_loader found this: GDCM 3.0 allocates the length of the sequence delimitation item
 // after the last fragment, 2 GB here from a 7 KB file.
 TEST(HostileDicom, DelimiterWithLengthRejected)
