@@ -214,7 +214,7 @@ TEST(DicomNativePath, UnknownPhotometricDoesNotAbort)
   NativeCase c;
   c.name = "unknown-photometric";
   const fs::path path = writeCase(folder, c);
-  patchValue(path, {0x28, 0x00, 0x04, 0x00, 'C', 'S', 0x0C, 0x00}, "MO\xb2\xabCHROME2 ");
+  patchValue(path, {0x28, 0x00, 0x04, 0x00, 'C', 'S', 0x0C, 0x00}, std::string("MO\xb2\xab") + "CHROME2 ");
 
   EXPECT_FALSE(loadNative(path).has_value());
   try {
