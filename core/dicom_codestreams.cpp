@@ -1,8 +1,11 @@
-// Checks of the compressed codestream headers in DICOM fragments, for the header parsers that
-// GDCM 3.0.21 runs on them during ImageReader::Read without bounds or consistency checks. Used by
-// the length walk in core/dicom_lengths.cpp before GDCM reads the file.
+// Checks of the compressed codestream headers in DICOM fragments, for the header parsers and
+// decoders that GDCM 3.0.21 runs on them without bounds or consistency checks. The length walk in
+// core/dicom_lengths.cpp runs the header checks before GDCM reads the file; the loader compares
+// JPEG 2000 frame sizes with the data set before GDCM decodes.
 #include "core/image_loaders.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -138,6 +141,53 @@ std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size, co
     }
     offset += 1 + length;
   }
+}
+
+namespace {
+
+std::uint32_t bigEndian16(const std::uint8_t* bytes) { return (std::uint32_t{bytes[0]} << 8) | bytes[1]; }
+
+std::uint32_t bigEndian32(const std::uint8_t* bytes) { return (bigEndian16(bytes) << 16) | bigEndian16(bytes + 2); }
+
+std::string frameMismatch(const char* codestream, unsigned columns, unsigned rows, unsigned components,
+                          unsigned precision, const DeclaredImage& declared)
+{
+  if (columns == declared.columns && rows == declared.rows && components == declared.samplesPerPixel &&
+      precision <= declared.bitsAllocated) {
+    return {};
+  }
+  return std::string("the ") + codestream + " data declares " + std::to_string(columns) + "x" + std::to_string(rows) +
+         " pixels of " + std::to_string(components) + " components at " + std::to_string(precision) +
+         " bits, but the DICOM header declares " + std::to_string(declared.columns) + "x" +
+         std::to_string(declared.rows) + " pixels of " + std::to_string(declared.samplesPerPixel) + " samples in " +
+         std::to_string(declared.bitsAllocated) + " bits";
+}
+
+}  // namespace
+
+std::string findJpeg2000FrameMismatch(const std::uint8_t* data, std::size_t size, const DeclaredImage& declared)
+{
+  // SOC, then SIZ: Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz, four tile fields, Csiz, then Ssiz, XRsiz
+  // and YRsiz per component.
+  constexpr std::size_t ComponentsAt = 4 + 2 + 2 + 8 * 4;
+  if (size < ComponentsAt + 2 || bigEndian16(data) != 0xFF4F || bigEndian16(data + 2) != 0xFF51) {
+    return {};
+  }
+  const std::uint32_t width = bigEndian32(data + 8) - std::min(bigEndian32(data + 8), bigEndian32(data + 16));
+  const std::uint32_t height = bigEndian32(data + 12) - std::min(bigEndian32(data + 12), bigEndian32(data + 20));
+  const unsigned components = bigEndian16(data + ComponentsAt);
+  unsigned precision = 0;
+  for (unsigned component = 0; component < components; ++component) {
+    const std::size_t at = ComponentsAt + 2 + 3 * std::size_t{component};
+    if (at + 3 > size) {
+      return "the JPEG 2000 SIZ marker ends inside its component " + std::to_string(component);
+    }
+    precision = std::max(precision, (data[at] & 0x7Fu) + 1);
+    if (data[at + 1] != 1 || data[at + 2] != 1) {
+      return "the JPEG 2000 component " + std::to_string(component) + " is subsampled, which spinemark does not read";
+    }
+  }
+  return frameMismatch("JPEG 2000", width, height, components, precision, declared);
 }
 
 }  // namespace spinemark::core::detail

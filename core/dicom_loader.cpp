@@ -194,6 +194,36 @@ void checkCompressedSize(const std::filesystem::path& path, const gdcm::DataSet&
   }
 }
 
+// Compares the SIZ marker of every JPEG 2000 codestream among the Pixel Data fragments with the
+// image that the data set declares, before GDCM decodes into a buffer of the declared size.
+void checkCodestreamFrames(const std::filesystem::path& path, const gdcm::DataSet& dataSet, const gdcm::Image& image,
+                           unsigned bitsAllocated)
+{
+  const char* uid = gdcm::TransferSyntax::GetTSString(image.GetTransferSyntax());
+  if (uid == nullptr || !std::string_view(uid).starts_with("1.2.840.10008.1.2.4.9") ||
+      !dataSet.FindDataElement(tags::PixelData)) {
+    return;
+  }
+  const gdcm::SequenceOfFragments* fragments = dataSet.GetDataElement(tags::PixelData).GetSequenceOfFragments();
+  if (fragments == nullptr) {
+    return;
+  }
+  const DeclaredImage declared{image.GetColumns(), image.GetRows(), image.GetPixelFormat().GetSamplesPerPixel(),
+                               bitsAllocated};
+  for (unsigned index = 0; index < fragments->GetNumberOfFragments(); ++index) {
+    const gdcm::ByteValue* value = fragments->GetFragment(index).GetByteValue();
+    if (value == nullptr) {
+      continue;
+    }
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(value->GetPointer());
+    const std::string problem = findJpeg2000FrameMismatch(bytes, value->GetLength(), declared);
+    if (!problem.empty()) {
+      throw ImageLoadError(path, problem + " (fragment " + std::to_string(index + 1) +
+                                     "); the file is damaged or its header is wrong");
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lookup tables (PS3.3 C.11.1 Modality LUT and C.11.2 VOI LUT).
 
@@ -757,6 +787,7 @@ Image loadDicomImageThroughGdcm(const std::filesystem::path& path)
   const unsigned long long frameCount = frameCountOf(source);
   const unsigned long long declaredBytes = checkDeclaredSize(path, source, layout, frameCount);
   checkCompressedSize(path, dataSet, source, frameCount, declaredBytes);
+  checkCodestreamFrames(path, dataSet, source, static_cast<unsigned>(layout.bitsAllocated));
   checkPhotometric(path, source.GetPhotometricInterpretation(), layout);
   checkPixelDataLength(path, dataSet, source, frameCount, static_cast<unsigned>(layout.bitsAllocated / 8));
 

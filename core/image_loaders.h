@@ -42,6 +42,22 @@ std::string checkDicomElementLengths(const std::filesystem::path& path, std::spa
 std::string findJpeg2000HeaderProblem(const std::uint8_t* data, std::size_t size);
 std::string findJpegHeaderProblem(const std::uint8_t* data, std::size_t size, const std::string& transferSyntax);
 
+// The image that the data set declares, which every frame's codestream must match.
+struct DeclaredImage {
+  unsigned columns = 0;
+  unsigned rows = 0;
+  unsigned samplesPerPixel = 1;
+  unsigned bitsAllocated = 16;
+};
+
+// Compares the SIZ marker of a fragment that starts a JPEG 2000 codestream with the declared
+// image: size, components, and a sample precision that fits Bits Allocated. GDCM 3.0.21 decodes
+// into a buffer sized from the data set and writes what the codestream declares, so a larger
+// codestream overwrites memory (found by fuzzing). For JPEG, GDCM sizes the image from the frame
+// header instead. Returns the problem, or an empty string, also for a fragment that does not
+// start a codestream.
+std::string findJpeg2000FrameMismatch(const std::uint8_t* data, std::size_t size, const DeclaredImage& declared);
+
 // Reads the whole file into memory. Throws ImageLoadError when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path);
 

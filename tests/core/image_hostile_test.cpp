@@ -398,6 +398,20 @@ TEST(HostileDicom, Jpeg2000MarkerPastFragmentRejected)
   expectRejectedWithoutAllocating(path, "JPEG 2000 marker FF52");
 }
 
+// fuzz_dicom_loader found this: GDCM decodes into a buffer of the size that the DICOM header
+// declares and writes as many pixels as the JPEG 2000 SIZ marker declares, past the buffer's end.
+TEST(HostileDicom, Jpeg2000WiderThanHeaderRejected)
+{
+  const auto dir = testing::makeScratchDir("hostile-dicom-j2k-size");
+  std::string bytes = readBytes(writeSmallJpeg2000(dir));
+  const std::size_t size = bytes.find(std::string("\xFF\x4F\xFF\x51", 4));  // SOC, SIZ
+  ASSERT_NE(size, std::string::npos);
+  bytes[size + 10] = '\xFB';  // Xsiz 64 (00 00 00 40) becomes 64320 (00 00 FB 40)
+  const auto path = dir / "j2k-size.dcm";
+  writeBytes(path, bytes);
+  expectRejected(path, "JPEG 2000 data declares 64320x96 pixels");
+}
+
 // GDCM allocates the decoded size of every frame before its codec reads a byte: 512 MiB here,
 // from about 1 KB of JPEG 2000 data.
 TEST(HostileDicom, CompressedHugeSizeRejected)
