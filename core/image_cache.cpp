@@ -12,20 +12,14 @@
 #include <cstring>
 #include <cstdlib>
 #include <exception>
-#include <future>
-#include <string>
 
 namespace spinemark::core {
 
 DecodedImage decodeImageFile(const std::filesystem::path& path)
 {
-  // The hash reads the file on a second thread while the decoder works on it, so an image that the
-  // annotator waits for is ready a hash earlier (8.5 ms for an uncompressed 3000x2500 file). When
-  // loading throws, the future's destructor waits for the hash to end before the exception leaves.
-  std::future<std::string> hash = std::async(std::launch::async, [&path] { return sha256File(path); });
   DecodedImage decoded;
   decoded.image = loadImage(path);
-  decoded.sha256 = hash.get();
+  decoded.sha256 = sha256File(path);
   return decoded;
 }
 

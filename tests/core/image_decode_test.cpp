@@ -1,5 +1,5 @@
 // core::decodeImageFile, the decoder the app's workers run: pixels from loadImage and the SHA-256
-// of the file's bytes, which it computes on a second thread while loadImage works.
+// of the file's bytes.
 #include "core/file_hash.h"
 #include "core/image_cache.h"
 #include "core/phantom.h"
