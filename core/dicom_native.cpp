@@ -101,7 +101,7 @@ std::optional<NativeLayout> readNativeLayout(const gdcm::DataSet& dataSet)
   }
   const std::optional<int> columns = readWord(dataSet, tags::Columns);
   const std::optional<int> rows = readWord(dataSet, tags::Rows);
-  if (!columns || !rows || *columns < 1 || *rows < 1) {
+  if (!columns || !rows || *columns < 1 || *rows < 1 || *columns > MaxImageDimension || *rows > MaxImageDimension) {
     return std::nullopt;
   }
   layout.columns = static_cast<unsigned>(*columns);

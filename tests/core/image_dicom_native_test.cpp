@@ -225,6 +225,26 @@ TEST(DicomNativePath, UnknownPhotometricDoesNotAbort)
   }
 }
 
+// A side beyond MaxImageDimension is rejected on the GDCM path, and the shorter path must not
+// load such a file either.
+TEST(DicomNativePath, OversizedWidthIsRejected)
+{
+  const fs::path folder = testing::makeScratchDir("dicom-native-wide");
+  NativeCase c;
+  c.name = "wide";
+  c.width = MaxImageDimension + 1;
+  c.height = 1;
+  const fs::path path = writeCase(folder, c);
+
+  EXPECT_FALSE(loadNative(path).has_value());
+  try {
+    loadImage(path);
+    FAIL() << "a " << c.width << "-pixel wide image loaded";
+  } catch (const ImageLoadError& error) {
+    EXPECT_NE(std::string(error.what()).find("outside 1..32768"), std::string::npos) << error.what();
+  }
+}
+
 TEST(DicomNativePath, ShortPixelDataIsReportedByGdcmPath)
 {
   const fs::path folder = testing::makeScratchDir("dicom-native-short");
@@ -258,7 +278,7 @@ TEST(DicomNativePath, SharedUncompressedFilesMatchGdcmPath)
     try {
       image = loadNative(path);
     } catch (const ImageLoadError&) {
-      continue;  // a file the loader rejects; image_dicom_test covers those
+      continue;  // rejected by the loader, which image_dicom_test covers
     }
     if (image) {
       ++native;
