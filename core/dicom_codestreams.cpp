@@ -1,6 +1,6 @@
 // Checks of the compressed codestream headers in DICOM fragments, for the header parsers and
 // decoders that GDCM 3.0.21 runs on them without bounds or consistency checks. The length walk in
-// core/dicom_lengths.cpp runs the header checks before GDCM reads the file; the loader compares
+// core/dicom_lengths.cpp runs the header checks before GDCM reads the file. The loader compares
 // JPEG 2000 frame sizes with the data set before GDCM decodes.
 #include "core/image_loaders.h"
 

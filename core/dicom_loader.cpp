@@ -13,9 +13,7 @@
 #include "core/window_level.h"
 
 #include <gdcmDataSet.h>
-#include <gdcmImageHelper.h>
 #include <gdcmImageReader.h>
-#include <gdcmReader.h>
 #include <gdcmSequenceOfFragments.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
@@ -195,7 +193,8 @@ void checkCompressedSize(const std::filesystem::path& path, const gdcm::DataSet&
 }
 
 // Compares the SIZ marker of every JPEG 2000 codestream among the Pixel Data fragments with the
-// image that the data set declares, before GDCM decodes into a buffer of the declared size.
+// image that the data set declares, before GDCM decodes into a buffer of the declared size. The
+// JPEG 2000 transfer syntaxes are 1.2.840.10008.1.2.4.90 to .93.
 void checkCodestreamFrames(const std::filesystem::path& path, const gdcm::DataSet& dataSet, const gdcm::Image& image,
                            unsigned bitsAllocated)
 {
@@ -559,7 +558,6 @@ void decodeUnsigned16(const std::filesystem::path& path, Image& image, const gdc
   keepStoredBits(image, bitsStored, slope, intercept);
 }
 
-
 // Stores raw values through the Modality LUT: samples are the LUT outputs, which are the
 // modality values themselves.
 void mapThroughLut(Image& image, const RawFrame& frame, const LookupTable& table)
@@ -763,8 +761,8 @@ Image loadDicomImage(const std::filesystem::path& path)
   silenceGdcmTrace();
   const MappedFile file(path);
   const std::string syntax = checkDicomElementLengths(path, file.bytes());
-  // Only uncompressed little endian files can take the shorter path; asking GDCM about the others
-  // would read their header twice. A file without meta header may be either, and GDCM decides.
+  // Only uncompressed little endian files can take the shorter path, so other files skip it and
+  // GDCM reads their header once. A file without meta header may be either, and GDCM decides.
   const bool uncompressed = syntax.empty() || syntax == "1.2.840.10008.1.2" || syntax == "1.2.840.10008.1.2.1";
   if (std::optional<Image> image = uncompressed ? loadNativeDicomImage(path, file.bytes()) : std::nullopt) {
     return std::move(*image);

@@ -68,9 +68,10 @@ std::optional<ValueSpan> findPixelDataValue(std::span<const std::uint8_t> bytes,
   return ValueSpan{position + headerBytes, length};
 }
 
-// Header facts that the shorter path needs, read from the data elements themselves.
-// gdcm::ImageHelper is not used: its PhotometricInterpretation and PixelFormat getters assert
-// (aborting in Debian's build) on values that ImageReader rejects or repairs.
+// Header facts that the shorter path needs, read from the data elements themselves. The getters
+// of gdcm::ImageHelper and gdcm::PixelFormat are not used, because they assert (aborting in
+// Debian's build) on an unknown Photometric Interpretation or a High Bit not below Bits Stored,
+// which ImageReader reads without aborting.
 struct NativeLayout {
   unsigned columns = 0;
   unsigned rows = 0;

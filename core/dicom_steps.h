@@ -64,7 +64,7 @@ void keepStoredBits(Image& image, int bitsStored, double slope, double intercept
 // notices, header and default window, pixel spacing, orientation and SOP Instance UID.
 void readHeaderFacts(Image& image, const gdcm::DataSet& dataSet, unsigned long long frameCount);
 
-// Switches GDCM's warning and error output off, once per process; failures reach the user as
+// Switches GDCM's warning and error output off, once per process. Failures reach the user as
 // ImageLoadError instead.
 void silenceGdcmTrace();
 

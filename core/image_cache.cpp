@@ -35,8 +35,8 @@ void lowerThreadPriority()
   errno = 0;
   const int current = ::getpriority(PRIO_PROCESS, 0);  // 0: the calling thread, on Linux
   if (errno != 0 || ::setpriority(PRIO_PROCESS, 0, current + DecoderNiceIncrement) != 0) {
-    // Only the advantage is lost; decoding works the same.
-    spdlog::debug("could not lower the priority of a decoder thread: {}", std::strerror(errno));
+    // Decoding works the same at normal priority, so this is not an error.
+    spdlog::debug("failed to lower the priority of a decoder thread: {}", std::strerror(errno));
   }
 }
 

@@ -19,11 +19,11 @@ namespace spinemark::core::detail {
 Image loadDicomImage(const std::filesystem::path& path);
 // Decodes through gdcm::ImageReader, for every transfer syntax GDCM reads. Throws ImageLoadError.
 Image loadDicomImageThroughGdcm(const std::filesystem::path& path);
-// Copies the first frame of uncompressed little endian Pixel Data of unsigned 16-bit MONOCHROME
-// samples (High Bit = Bits Stored - 1, no Modality LUT) from bytes, the file's contents, after GDCM
-// has read the header up to Pixel Data. GDCM's ImageReader would copy the whole value into its
-// own buffer and then into the image. Returns nullopt for any other file, and for one whose Pixel
-// Data is shorter than declared, so that the GDCM path decodes or rejects it with its message.
+// Copies the first frame of uncompressed little endian Pixel Data from bytes, the file's contents,
+// after GDCM has read the header up to Pixel Data. Applies to unsigned 16-bit MONOCHROME samples
+// with High Bit = Bits Stored - 1 and no Modality LUT. ImageReader would copy the whole value into
+// its own buffer and then into the image. Returns nullopt for any other file, and for one whose
+// Pixel Data is shorter than declared, so that the GDCM path decodes or rejects it.
 std::optional<Image> loadNativeDicomImage(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 
 // Decode PNG and JPEG files through stb_image. Throw ImageLoadError.

@@ -21,7 +21,7 @@ class ImageTexture {
 
   // Prepares the texture to receive image from its first row, keeping the GL storage, when image
   // needs the same tiles and levels. Returns false and changes nothing otherwise. Until uploadRows
-  // completes again, the texture holds a mix of old and new samples.
+  // completes again, the texture contains a mix of old and new samples.
   bool reuseFor(const core::Image& image);
 
   ~ImageTexture();

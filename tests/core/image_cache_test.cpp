@@ -167,7 +167,8 @@ TEST(ImageCacheTest, NeighboursWaitForPrefetchDelay)
 
   const Clock::time_point requested = Clock::now();
   cache.setCurrent(5);
-  ASSERT_TRUE(waitFor([&] { return cache.find(4) && cache.find(6); }));
+  ASSERT_TRUE(waitFor([&] { return cache.find(4) != nullptr; }));
+  ASSERT_TRUE(waitFor([&] { return cache.find(6) != nullptr; }));
   std::lock_guard lock(mutex);
   for (const int neighbour : {4, 6}) {
     EXPECT_GE(started.at(neighbour) - requested, options.prefetchDelay) << "image " << neighbour;
